@@ -1,0 +1,41 @@
+# Everyday commands. `make ingest` on a fresh Debian machine does all set-up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOME_DIR ?= data
+TESSERACT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-chi-sim \
+                  tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-fra
+TEST_PKGS :=
+
+.PHONY: install system-deps test-deps ingest serve test bench relevance clean
+
+install: system-deps $(BIN)/ttdn
+
+$(BIN)/ttdn: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+# Tesseract and its language data from Debian, installed only when missing.
+system-deps:
+	@bash scripts/system-deps.sh $(TESSERACT_PKGS)
+
+test-deps: install
+	@test -z "$(TEST_PKGS)" || bash scripts/system-deps.sh $(TEST_PKGS)
+	$(BIN)/pip install --quiet -e '.[test]'
+
+ingest: install
+	TTDN_HOME=$(HOME_DIR) $(BIN)/ttdn ingest corpus/
+
+serve: install
+	TTDN_HOME=$(HOME_DIR) $(BIN)/ttdn serve
+
+test: test-deps
+	$(BIN)/python -m pytest -q
+
+bench: test-deps
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,303 @@
+"""The SQLite catalog, the archive's source of truth: items, files, pages, metadata, events."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .models import ITEM_FIELDS, Event, FileRecord, Item, Page, QuarantineEntry
+
+__all__ = ["Catalog", "now_iso"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, access TEXT NOT NULL, title TEXT,
+    sha256 TEXT UNIQUE, status TEXT NOT NULL DEFAULT 'ok', warnings TEXT NOT NULL DEFAULT '[]',
+    row_origins TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1, indexed_version INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS items_dirty ON items(indexed_version, version);
+CREATE TABLE IF NOT EXISTS metadata (
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE, field TEXT NOT NULL,
+    value TEXT NOT NULL, origin TEXT NOT NULL, PRIMARY KEY (item_id, field));
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY, mime TEXT NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS item_files (
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    sha256 TEXT NOT NULL REFERENCES files(sha256), role TEXT NOT NULL,
+    PRIMARY KEY (item_id, sha256, role));
+CREATE TABLE IF NOT EXISTS sources (
+    source TEXT PRIMARY KEY, item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    added_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sources_item ON sources(item_id);
+CREATE TABLE IF NOT EXISTS pages (
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE, n INTEGER NOT NULL,
+    text TEXT NOT NULL, origin TEXT NOT NULL, confidence REAL, language TEXT,
+    PRIMARY KEY (item_id, n));
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, item_id TEXT, action TEXT NOT NULL,
+    actor TEXT NOT NULL, at TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS events_item ON events(item_id);
+CREATE TRIGGER IF NOT EXISTS events_append_only_u BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_append_only_d BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TABLE IF NOT EXISTS quarantine (
+    source TEXT PRIMARY KEY, sha256 TEXT, code TEXT NOT NULL, reason TEXT NOT NULL,
+    at TEXT NOT NULL, stored_as TEXT);
+"""
+
+
+def _row_origins(item: Item) -> str:
+    """Origins of the fields kept on the item row itself (the rest live beside their values)."""
+    return json.dumps({k: v for k, v in item.origins.items() if k in ("kind", "access", "title")})
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with seconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Catalog:
+    """One connection to the catalog; use as a context manager or call close()."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly:
+            uri = f"file:{self.path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        if not readonly:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.executescript(_SCHEMA)
+
+    def __enter__(self) -> "Catalog":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work: committed whole, or rolled back whole."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def save_item(self, item: Item, *, pages: Iterable[Page] = (), files: Iterable[FileRecord] = (),
+                  sources: Iterable[str] = (), event: Event | None = None) -> None:
+        """Insert a new item with its pages, files, sources and first event, atomically."""
+        with self.transaction() as db:
+            stamp = item.created_at or now_iso()
+            db.execute(
+                "INSERT INTO items (id, kind, access, title, sha256, status, warnings, row_origins,"
+                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (item.id, item.kind, item.access, item.title, item.sha256, item.status,
+                 json.dumps(item.warnings, ensure_ascii=False), _row_origins(item), stamp, stamp))
+            self._write_metadata(db, item)
+            self._write_files(db, item.id, files)
+            db.executemany("INSERT INTO pages (item_id, n, text, origin, confidence, language)"
+                           " VALUES (?,?,?,?,?,?)",
+                           [(item.id, p.n, p.text, p.origin, p.confidence, p.language) for p in pages])
+            for source in sources:
+                self._add_source(db, item.id, source)
+            if event:
+                self._append_event(db, event)
+
+    def _write_metadata(self, db: sqlite3.Connection, item: Item) -> None:
+        db.execute("DELETE FROM metadata WHERE item_id = ?", (item.id,))
+        rows = []
+        for name in ITEM_FIELDS:
+            value = getattr(item, name)
+            if value in (None, "", [], {}):
+                continue
+            rows.append((item.id, name, json.dumps(value, ensure_ascii=False),
+                         item.origins.get(name, "extracted")))
+        db.executemany("INSERT INTO metadata (item_id, field, value, origin) VALUES (?,?,?,?)", rows)
+
+    @staticmethod
+    def _write_files(db: sqlite3.Connection, item_id: str, files: Iterable[FileRecord]) -> None:
+        for f in files:
+            db.execute("INSERT OR IGNORE INTO files (sha256, mime, size) VALUES (?,?,?)",
+                       (f.sha256, f.mime, f.size))
+            db.execute("INSERT OR IGNORE INTO item_files (item_id, sha256, role) VALUES (?,?,?)",
+                       (item_id, f.sha256, f.role))
+
+    @staticmethod
+    def _add_source(db: sqlite3.Connection, item_id: str, source: str) -> bool:
+        cur = db.execute("INSERT OR IGNORE INTO sources (source, item_id, added_at) VALUES (?,?,?)",
+                         (source, item_id, now_iso()))
+        db.execute("DELETE FROM quarantine WHERE source = ?", (source,))
+        return cur.rowcount > 0
+
+    @staticmethod
+    def _append_event(db: sqlite3.Connection, event: Event) -> None:
+        db.execute("INSERT INTO events (item_id, action, actor, at, detail) VALUES (?,?,?,?,?)",
+                   (event.item_id, event.action, event.actor, event.at,
+                    json.dumps(event.detail, ensure_ascii=False)))
+
+    def add_source(self, item_id: str, source: str, *, actor: str = "ingest") -> bool:
+        """Record another name the same content arrived under; True when it was new."""
+        with self.transaction() as db:
+            added = self._add_source(db, item_id, source)
+            if added:
+                self._append_event(db, Event(item_id, "source-added", actor, now_iso(),
+                                             {"source": source}))
+            return added
+
+    def update_item(self, item: Item, *, actor: str, action: str = "metadata-edited",
+                    detail: dict | None = None) -> None:
+        """Rewrite an item's row and metadata, mark it for re-indexing, and log the change."""
+        with self.transaction() as db:
+            db.execute("UPDATE items SET kind=?, access=?, title=?, status=?, warnings=?,"
+                       " row_origins=?, updated_at=?, version=version+1 WHERE id=?",
+                       (item.kind, item.access, item.title, item.status,
+                        json.dumps(item.warnings, ensure_ascii=False), _row_origins(item),
+                        now_iso(), item.id))
+            self._write_metadata(db, item)
+            self._append_event(db, Event(item.id, action, actor, now_iso(), detail or {}))
+
+    def log_event(self, event: Event) -> None:
+        """Append one event to the audit trail."""
+        with self.transaction() as db:
+            self._append_event(db, event)
+
+    def quarantine(self, entry: QuarantineEntry) -> None:
+        """Record (or refresh) why an input was refused."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO quarantine (source, sha256, code, reason, at,"
+                       " stored_as) VALUES (?,?,?,?,?,?)",
+                       (entry.source, entry.sha256, entry.code, entry.reason, entry.at,
+                        entry.stored_as))
+            self._append_event(db, Event(None, "quarantined", "ingest", entry.at,
+                                         {"source": entry.source, "reason": entry.reason}))
+
+    # -- index bookkeeping ---------------------------------------------------------------------
+
+    def dirty_items(self, limit: int = 1000) -> list[tuple[str, int]]:
+        """(id, version) of items whose newest version the index does not hold yet."""
+        rows = self.db.execute("SELECT id, version FROM items WHERE indexed_version != version"
+                               " ORDER BY created_at, id LIMIT ?", (limit,))
+        return [(r["id"], r["version"]) for r in rows]
+
+    def mark_indexed(self, versions: Iterable[tuple[str, int]]) -> None:
+        """Note that the index now holds these versions of these items."""
+        with self.transaction() as db:
+            db.executemany("UPDATE items SET indexed_version = ? WHERE id = ?",
+                           [(v, i) for i, v in versions])
+
+    def mark_all_dirty(self) -> None:
+        """Make every item due for indexing (before a full rebuild)."""
+        with self.transaction() as db:
+            db.execute("UPDATE items SET indexed_version = 0")
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def item_ids(self) -> list[str]:
+        """Every item id."""
+        return [r[0] for r in self.db.execute("SELECT id FROM items ORDER BY id")]
+
+    def item_id_for_sha(self, sha256: str) -> str | None:
+        """The item whose original has this hash, if any."""
+        row = self.db.execute("SELECT id FROM items WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def resolve(self, id_or_source: str) -> str | None:
+        """The item id named by its id or by one of its sources."""
+        row = self.db.execute("SELECT id FROM items WHERE id = ? UNION ALL SELECT item_id FROM"
+                              " sources WHERE source = ? LIMIT 1", (id_or_source, id_or_source))
+        found = row.fetchone()
+        return found[0] if found else None
+
+    def get_item(self, item_id: str) -> Item | None:
+        """The item with its metadata, or None."""
+        row = self.db.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            return None
+        item = Item(id=row["id"], kind=row["kind"], access=row["access"], title=row["title"],
+                    sha256=row["sha256"], status=row["status"], warnings=json.loads(row["warnings"]),
+                    created_at=row["created_at"], updated_at=row["updated_at"],
+                    origins=json.loads(row["row_origins"]))
+        for meta in self.db.execute("SELECT field, value, origin FROM metadata WHERE item_id = ?",
+                                    (item_id,)):
+            if meta["field"] in ITEM_FIELDS:
+                setattr(item, meta["field"], json.loads(meta["value"]))
+                item.origins[meta["field"]] = meta["origin"]
+        return item
+
+    def pages(self, item_id: str) -> list[Page]:
+        """The item's pages in order."""
+        rows = self.db.execute("SELECT n, text, origin, confidence, language FROM pages"
+                               " WHERE item_id = ? ORDER BY n", (item_id,))
+        return [Page(r["n"], r["text"], r["origin"], r["confidence"], r["language"]) for r in rows]
+
+    def files(self, item_id: str) -> list[FileRecord]:
+        """The item's original and derivative files."""
+        rows = self.db.execute("SELECT f.sha256, f.mime, f.size, i.role FROM item_files i JOIN"
+                               " files f USING (sha256) WHERE i.item_id = ? ORDER BY i.role",
+                               (item_id,))
+        return [FileRecord(r["sha256"], r["mime"], r["size"], r["role"]) for r in rows]
+
+    def sources(self, item_id: str) -> list[str]:
+        """Every path or identifier the item was ingested from, first one first."""
+        rows = self.db.execute("SELECT source FROM sources WHERE item_id = ? ORDER BY added_at,"
+                               " rowid", (item_id,))
+        return [r[0] for r in rows]
+
+    def events(self, item_id: str | None = None) -> list[Event]:
+        """The audit trail, of one item or of the whole archive."""
+        sql, args = "SELECT * FROM events ORDER BY id", ()
+        if item_id is not None:
+            sql, args = "SELECT * FROM events WHERE item_id = ? ORDER BY id", (item_id,)
+        return [Event(r["item_id"], r["action"], r["actor"], r["at"], json.loads(r["detail"]),
+                      r["id"]) for r in self.db.execute(sql, args)]
+
+    def all_files(self) -> list[tuple[str, str, int]]:
+        """(item_id, sha256, size) of every file the catalog references."""
+        rows = self.db.execute("SELECT i.item_id, f.sha256, f.size FROM item_files i JOIN files f"
+                               " USING (sha256) ORDER BY i.item_id")
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def quarantined(self) -> list[QuarantineEntry]:
+        """Every refused input with its reason."""
+        rows = self.db.execute("SELECT * FROM quarantine ORDER BY at, source")
+        return [QuarantineEntry(r["source"], r["sha256"], r["code"], r["reason"], r["at"],
+                                r["stored_as"]) for r in rows]
+
+    def stats(self) -> dict:
+        """Counts for `ttdn stats`: items by kind, language and access; pages; OCR pages."""
+        by_kind = Counter(dict(self.db.execute("SELECT kind, COUNT(*) FROM items GROUP BY kind")))
+        by_access = Counter(dict(self.db.execute("SELECT access, COUNT(*) FROM items GROUP BY access")))
+        by_language: Counter = Counter()
+        for (value,) in self.db.execute("SELECT value FROM metadata WHERE field = 'languages'"):
+            by_language.update(json.loads(value))
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "items": one("SELECT COUNT(*) FROM items"),
+            "by_kind": dict(sorted(by_kind.items())),
+            "by_language": dict(sorted(by_language.items())),
+            "by_access": dict(sorted(by_access.items())),
+            "pages": one("SELECT COUNT(*) FROM pages"),
+            "ocr_pages": one("SELECT COUNT(*) FROM pages WHERE origin = 'ocr'"),
+            "quarantined": one("SELECT COUNT(*) FROM quarantine"),
+        }

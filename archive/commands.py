@@ -1,0 +1,77 @@
+"""Archive commands: `ttdn show` and `ttdn stats`."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from .catalog import Catalog
+from .errors import NotFound
+from .settings import Settings
+
+__all__ = ["register", "item_record"]
+
+
+def item_record(catalog: Catalog, id_or_source: str) -> dict:
+    """Every field of an item, its files, sources and pages, as `ttdn show --json` prints it."""
+    item_id = catalog.resolve(id_or_source)
+    item = catalog.get_item(item_id) if item_id else None
+    if item is None:
+        raise NotFound(f"no item has the id or source {id_or_source!r}")
+    record = item.to_dict()
+    sources = catalog.sources(item.id)
+    record["source"] = sources[0] if sources else item.identifier
+    record["sources"] = sources
+    record["files"] = [vars(f) for f in catalog.files(item.id)]
+    record["pages"] = [{"n": p.n, "text": p.text, "origin": p.origin, "confidence": p.confidence,
+                        "language": p.language} for p in catalog.pages(item.id)]
+    record["events"] = [vars(e) for e in catalog.events(item.id)]
+    return record
+
+
+def _open(ctx: click.Context) -> Catalog:
+    settings: Settings = ctx.obj["settings"]
+    return Catalog(settings.catalog_path)
+
+
+@click.command("show")
+@click.argument("id_or_source")
+@click.option("--json", "as_json", is_flag=True, help="Print the item as JSON.")
+@click.pass_context
+def show_command(ctx: click.Context, id_or_source: str, as_json: bool) -> None:
+    """Show every field of an item, named by its id or its source path."""
+    with _open(ctx) as catalog:
+        record = item_record(catalog, id_or_source)
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    skip = {"pages", "files", "events", "origins", "sources"}
+    for name, value in record.items():
+        if name not in skip and value not in (None, "", [], {}):
+            mark = " (extracted)" if record["origins"].get(name) == "extracted" else ""
+            click.echo(f"{name}: {', '.join(value) if isinstance(value, list) else value}{mark}")
+    for page in record["pages"]:
+        conf = f", confidence {page['confidence']:.0f}" if page["confidence"] is not None else ""
+        click.echo(f"\n--- page {page['n']} ({page['origin']}{conf}) ---\n{page['text'].strip()}")
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_context
+def stats_command(ctx: click.Context, as_json: bool) -> None:
+    """Count items by kind, language and access, pages, OCR pages and quarantined inputs."""
+    with _open(ctx) as catalog:
+        stats = catalog.stats()
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    for name, value in stats.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+        click.echo(f"{name}: {value}")
+
+
+def register(cli: click.Group) -> None:
+    """Add the archive's commands to the root group."""
+    cli.add_command(show_command)
+    cli.add_command(stats_command)

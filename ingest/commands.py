@@ -1,0 +1,60 @@
+"""`ttdn ingest`: archive files and folders, with a progress bar on stderr and the summary on stdout."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from archive.settings import Settings
+
+from .pipeline import Progress, run_ingest
+
+__all__ = ["register"]
+
+
+class _Bar:
+    """A progress line on stderr with files, pages per second and items per second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, p: Progress) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        width = 30
+        filled = int(width * p.done / p.total) if p.total else width
+        click.echo(f"\r[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} files "
+                   f"{p.pages / elapsed:5.1f} pages/s {p.items / elapsed:5.2f} items/s",
+                   err=True, nl=False)
+        if p.done == p.total:
+            click.echo("", err=True)
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--lang", default=None, help="Tesseract languages when the manifest gives none "
+              "(default vie+eng), e.g. vie+eng+chi_sim.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="OCR processes (default: all cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest_command(ctx: click.Context, paths: tuple[Path, ...], lang: str | None,
+                   jobs: int | None, as_json: bool) -> None:
+    """Archive files and folders (a manifest.csv at a folder's root gives their metadata)."""
+    settings: Settings = ctx.obj["settings"]
+    summary = run_ingest(list(paths), settings, lang=lang, jobs=jobs, on_progress=_Bar())
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(summary.lines()))
+    ctx.exit(summary.exit_code)
+
+
+def register(cli: click.Group) -> None:
+    """Add `ttdn ingest` to the root group."""
+    cli.add_command(ingest_command)

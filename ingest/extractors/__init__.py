@@ -1,0 +1,22 @@
+"""One extractor per file format; `EXTRACTORS` is what the default registry auctions among.
+
+Every extractor fills `Extraction.metadata` with these keys when the file says something
+meaningful (placeholders such as "Microsoft Word - x.doc" titles or template authors are dropped),
+named as the Item fields they feed: `title`, `creator`, `description`, `subject` (list of
+keywords), `date` (ISO "YYYY-MM-DD"), `page_count`; images also `width`, `height`, `camera`
+("Make Model"), `gps` ((lat, lon) in decimal degrees) and `digitized` (a scanner's EXIF date,
+which is not the item's date).
+"""
+from __future__ import annotations
+
+from ingest.extractors.docx import DocxExtractor
+from ingest.extractors.image import ImageExtractor
+from ingest.extractors.pdf import PdfExtractor
+from ingest.extractors.text import TextExtractor
+from ingest.registry import Extractor
+
+__all__ = ["EXTRACTORS", "DocxExtractor", "ImageExtractor", "PdfExtractor", "TextExtractor"]
+
+EXTRACTORS: tuple[type[Extractor], ...] = (
+    PdfExtractor, ImageExtractor, DocxExtractor, TextExtractor,
+)

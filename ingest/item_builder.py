@@ -1,0 +1,71 @@
+"""Assemble an Item from what extraction, the document header and the manifest say (manifest wins)."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from archive.catalog import now_iso
+from archive.models import Item, Page
+
+from .extraction import Extraction
+from .language import guess_languages
+from .metadata.header import read_document
+from .metadata.manifest import ManifestRow
+
+__all__ = ["build_item", "record_item", "ITEM_ID_LENGTH"]
+
+ITEM_ID_LENGTH = 16  # hex characters of the original's sha256
+_FROM_EXTRACTION = ("title", "date", "creator", "description", "rights", "identifier",
+                    "publisher", "subject")
+_FROM_HEADER = ("doc_number", "issued", "issuer", "doc_type", "signer", "title")
+
+
+def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow | None,
+               path: Path) -> Item:
+    """The item for one file: extracted values first, then the header's, then the manifest's."""
+    item = Item(id=sha256[:ITEM_ID_LENGTH], kind=ext.kind, format=ext.mime, sha256=sha256,
+                created_at=now_iso())
+    _apply(item, {k: ext.metadata.get(k) for k in _FROM_EXTRACTION})
+    if "gps" in ext.metadata:
+        lat, lon = ext.metadata["gps"]
+        _apply(item, {"coverage": f"{lat:.6f}, {lon:.6f}"})
+    if item.kind in ("document", "publication") and pages:
+        header = read_document([p.text for p in pages])
+        _apply(item, {name: getattr(header, name, None) for name in _FROM_HEADER})
+    _set_languages(item, pages)
+    item.warnings = list(ext.warnings)
+    if row:
+        row.apply(item)
+        item.warnings += row.problems
+    item.title = item.title or path.stem
+    item.status = "warning" if item.warnings else "ok"
+    return item
+
+
+def _apply(item: Item, values: dict) -> None:
+    for name, value in values.items():
+        if value not in (None, "", [], ()):
+            setattr(item, name, value)
+            item.origins[name] = "extracted"
+
+
+def _set_languages(item: Item, pages: list[Page]) -> None:
+    counts: Counter = Counter()
+    for page in pages:
+        found = guess_languages(page.text)
+        page.language = page.language or (found[0] if found else None)
+        counts.update(found)
+    if counts:
+        item.languages = [code for code, _ in counts.most_common()]
+        item.origins["languages"] = "extracted"
+
+
+def record_item(row: ManifestRow) -> Item:
+    """The item for a manifest row without a file (DVD, CD, VCD, a book on a shelf)."""
+    item = Item(id=row.record_id, kind="other", created_at=now_iso())
+    row.apply(item)
+    item.identifier = item.identifier or row.source
+    item.title = item.title or row.source
+    item.warnings = list(row.problems)
+    item.status = "warning" if item.warnings else "ok"
+    return item

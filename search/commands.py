@@ -1,0 +1,86 @@
+"""Search commands: `ttdn search`, `ttdn reindex`, `ttdn verify`."""
+from __future__ import annotations
+
+import json
+import re
+
+import click
+
+from archive.catalog import Catalog
+from archive.settings import Settings
+
+from .index import rebuild_index
+from .query import Searcher, SearchRequest
+from .verify import verify_archive
+
+__all__ = ["register"]
+
+_TAGS = re.compile(r"</?mark>")
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--kind", help="Only this kind (document, map, photo, publication, video, ...).")
+@click.option("--lang", help="Only items in this language (vi, en, zh, ja, ko, fr).")
+@click.option("--from", "year_from", type=int, help="From this year.")
+@click.option("--to", "year_to", type=int, help="Up to this year.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date", "title"]), default="relevance")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--as", "audience", type=click.Choice(["public", "staff", "admin"]), default="staff",
+              show_default=True, help="Search exactly what this audience may see.")
+@click.pass_context
+def search_command(ctx: click.Context, query: str, as_json: bool, **options) -> None:
+    """Search the archive; accents are optional (`lang son` finds `Lạng Sơn`)."""
+    settings: Settings = ctx.obj["settings"]
+    request = SearchRequest(query=query, **options)
+    searcher = Searcher(settings.index_dir)
+    try:
+        with Catalog(settings.catalog_path) as catalog:
+            result = searcher.search(request, catalog)
+    finally:
+        searcher.close()
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} item(s)")
+    for hit in result.hits:
+        pages = f" pages {', '.join(map(str, hit.pages))}" if hit.pages else ""
+        click.echo(f"\n{hit.id}  [{hit.kind}, {hit.access}] {hit.title}\n  {hit.source}{pages}")
+        if hit.snippet:
+            click.echo(f"  … {_TAGS.sub('', hit.snippet)}")
+
+
+@click.command("reindex")
+@click.pass_context
+def reindex_command(ctx: click.Context) -> None:
+    """Rebuild the search index from the catalog."""
+    settings: Settings = ctx.obj["settings"]
+    with Catalog(settings.catalog_path) as catalog:
+        count = rebuild_index(settings, catalog)
+    click.echo(f"indexed: {count} items")
+
+
+@click.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def verify_command(ctx: click.Context, as_json: bool) -> None:
+    """Check every object's hash and that the index holds exactly the catalog's items."""
+    settings: Settings = ctx.obj["settings"]
+    report = verify_archive(settings)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"objects checked: {report.objects}\nitems: {report.items}\n"
+                   f"indexed: {report.indexed}\nunreferenced objects: {report.unreferenced}")
+        for problem in report.problems:
+            click.echo(f"PROBLEM {problem}")
+        click.echo("verify: OK" if report.ok else f"verify: {len(report.problems)} problem(s)")
+    ctx.exit(0 if report.ok else 1)
+
+
+def register(cli: click.Group) -> None:
+    """Add the search layer's commands to the root group."""
+    for command in (search_command, reindex_command, verify_command):
+        cli.add_command(command)
