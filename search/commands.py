@@ -1,6 +1,7 @@
 """Search commands: `ttdn search`, `ttdn reindex`, `ttdn verify`."""
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -49,7 +50,7 @@ def search_command(ctx: click.Context, query: str, as_json: bool, **options) -> 
         pages = f" pages {', '.join(map(str, hit.pages))}" if hit.pages else ""
         click.echo(f"\n{hit.id}  [{hit.kind}, {hit.access}] {hit.title}\n  {hit.source}{pages}")
         if hit.snippet:
-            click.echo(f"  … {_TAGS.sub('', hit.snippet)}")
+            click.echo(f"  … {html.unescape(_TAGS.sub('', hit.snippet))}")
 
 
 @click.command("reindex")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,8 +67,18 @@ def _facets(item: Item) -> dict:
         "languages": ",".join(item.languages), "places": ",".join(item.places),
         "subjects": ",".join(item.subject), "year": item.year or 0,
         "date": item.issued or item.date or item.period,
+        **_period_bounds(item),
     }
     return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _period_bounds(item: Item) -> dict:
+    """First and last year of a historic period ("1944/1945", "c. 1838", "1800-1900")."""
+    years = [int(y) for y in _YEAR.findall(item.period or item.issued or item.date or "")]
+    return {"period_from": min(years), "period_to": max(years)} if years else {}
 
 
 def item_documents(item: Item, pages: list[Page]) -> list[dict]:

@@ -14,7 +14,8 @@ from archive.errors import UsageError
 from .access import access_filter, visible_levels
 from .analyzers import folded_analyzer
 from .index import open_index
-from .parse import parse_query
+from .parse import filter_query, parse_query
+from .schema import weighting
 from .snippets import make_snippet
 
 __all__ = ["SearchRequest", "Hit", "SearchResult", "Searcher"]
@@ -38,6 +39,7 @@ class SearchRequest:
     query: str
     kind: str | None = None
     lang: str | None = None
+    filters: dict[str, str] = field(default_factory=dict)  # facet field -> value (issuer, ...)
     year_from: int | None = None
     year_to: int | None = None
     limit: int = 20
@@ -81,7 +83,7 @@ class Searcher:
 
     def __init__(self, index_dir: Path) -> None:
         self.ix = open_index(index_dir)
-        self._searcher = self.ix.searcher()
+        self._searcher = self.ix.searcher(weighting=weighting())
         self._lock = threading.Lock()
         self._analyzer = folded_analyzer()
 
@@ -93,7 +95,9 @@ class Searcher:
         """The searcher, reopened first if a writer has committed since."""
         with self._lock:
             if not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                # A fresh searcher rather than refresh(): refresh closes the old one, which
+                # another thread may still be reading; the old one closes when unreferenced.
+                self._searcher = self.ix.searcher(weighting=weighting())
             return self._searcher
 
     def search(self, request: SearchRequest, catalog: Catalog) -> SearchResult:
@@ -117,12 +121,18 @@ class Searcher:
 
     def _filters(self, request: SearchRequest) -> list[Q.Query]:
         filters = [access_filter(request.audience)]
-        if request.kind:
-            filters.append(Q.Term("kind", request.kind))
-        if request.lang:
-            filters.append(Q.Term("languages", request.lang.lower()))
+        wanted = {"kind": request.kind, "languages": request.lang, **request.filters}
+        for name, value in wanted.items():
+            if name == "access":
+                raise UsageError("access is not a filter: choose the audience instead")
+            if value:
+                filters.append(filter_query(name, value, schema=self.ix.schema))
         if request.year_from is not None or request.year_to is not None:
-            filters.append(Q.NumericRange("year", request.year_from or 1, request.year_to))
+            low, high = request.year_from or 1, request.year_to or 9999
+            # Dated items by their year; historic material by any overlap with its period.
+            filters.append(Q.Or([Q.NumericRange("year", low, high),
+                                 Q.And([Q.NumericRange("period_from", None, high),
+                                        Q.NumericRange("period_to", low, None)])]))
         return filters
 
     def _hit(self, searcher, parsed: Q.Query, result, catalog: Catalog) -> Hit:
@@ -131,8 +141,10 @@ class Searcher:
         pages = self._matching_pages(searcher, parsed, item_id)
         texts = {p.n: p.text for p in catalog.pages(item_id)} if pages else {}
         terms = _query_words(parsed)
+        # Snippets from the best-scoring pages; the page list itself in reading order.
         snippets = [{"page": n, "text": make_snippet(texts.get(n, ""), terms, self._analyzer)}
                     for n in pages[:3]]
+        pages = sorted(pages)
         sources = catalog.sources(item_id)
         item = catalog.get_item(item_id)
         return Hit(id=item_id, title=stored.get("title", ""), kind=stored.get("kind", ""),

@@ -26,9 +26,11 @@ class _MarkFormatter(highlight.Formatter):
 
 def make_snippet(text: str, words: set[str], analyzer) -> str:
     """The best passage of `text` for the query words (folded), HTML-escaped with <mark> tags."""
+    text = " ".join(text.split())  # a snippet is one line: OCR line breaks mean nothing here
     if not text:
         return ""
     folded = {fold(w) for w in words}
+    # mode="index" so the parts of document numbers and single CJK characters are marked too.
     marked = highlight.highlight(text, frozenset(folded), analyzer, _FRAGMENTER, _MarkFormatter(),
-                                 top=2)
+                                 top=2, mode="index")
     return marked or escape(" ".join(text[:200].split()))

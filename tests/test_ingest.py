@@ -83,18 +83,34 @@ def test_bad_input_is_quarantined_and_the_run_goes_on(home):
     import json
     summary = json.loads(result.stdout)
     reasons = {f["source"]: f["reason"] for f in summary["failures"]}
-    assert set(reasons) == {"empty.pdf", "random-bytes.pdf", "encrypted.pdf", "bomb.png"}
+    # truncated.pdf stops inside a font stream: its page 1 content and page 2 are gone.
+    assert set(reasons) == {"empty.pdf", "random-bytes.pdf", "encrypted.pdf", "bomb.png",
+                            "truncated.pdf"}
     assert reasons["encrypted.pdf"].startswith("encrypted.pdf: ") and "password" in reasons["encrypted.pdf"]
     assert "empty" in reasons["empty.pdf"]
     assert "bomb" in reasons["bomb.png"]
-    assert run_json(home, "stats")["quarantined"] == 4
+    assert "damaged PDF" in reasons["truncated.pdf"]
+    assert run_json(home, "stats")["quarantined"] == 5
     jpeg = run_json(home, "show", "actually-a-jpeg.pdf")
     assert jpeg["format"] == "image/jpeg"
     assert run_json(home, "show", "notes.txt")["pages"][0]["text"].startswith("Ghi chú")
-    truncated = run_json(home, "show", "truncated.pdf")
-    assert truncated["warnings"], "a damaged file that was kept must say so"
     reason_files = list((home / "quarantine").rglob("*.reason.txt"))
-    assert len(reason_files) == 4
+    assert len(reason_files) == 5
+
+
+def test_partly_readable_pdf_is_kept_with_a_warning(tmp_path, home):
+    """GIVEN a born-digital PDF cut at 70 % of its bytes WHEN ingested THEN its first pages are
+    archived and the item carries a warning naming the damage."""
+    source = EVAL / "corpus" / "documents" / "244-2026-nd-cp.pdf"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = source.read_bytes()
+    (folder / "cut.pdf").write_bytes(data[: int(len(data) * 0.7)])
+    result = run_cli(home, "ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    item = run_json(home, "show", "cut.pdf")
+    assert item["pages"] and item["status"] == "warning"
+    assert any("damaged PDF" in w for w in item["warnings"])
 
 
 def test_missing_tesseract_stops_before_any_work(tmp_path):

@@ -1,0 +1,176 @@
+"""Clean a scanned page before OCR: drop coloured seals, even out the paper, deskew, binarize.
+
+Office scans of provincial documents come grey, tilted by a few degrees, speckled and stamped
+with a red seal over the signature. Tesseract's own Otsu binarization copes with none of that
+well, and its page layout analysis drops whole paragraphs of a page tilted 2-3 degrees. Every
+step here measures first and does nothing when the page does not need it, so a clean 300-dpi
+scan costs a few hundred milliseconds.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+__all__ = ["prepare_for_ocr"]
+
+log = logging.getLogger(__name__)
+
+TARGET_DPI = 300  # Tesseract's LSTM models read best with capital letters ~30 px high
+_UPSCALE_BELOW_DPI = 250
+_MAX_SIDE = 7000  # pixels: no upscaling past this (an A4 page at 300 dpi is 3508)
+_MIN_SKEW = 1.0  # degrees: Tesseract copes with less; rotating the clean scan's 0.45° cost CER
+_MAX_SKEW = 5.0  # degrees searched either way
+_SEAL_CHROMA = 60  # a pixel whose red or blue leads the other channels by this much is ink of a seal
+_SPECKLE_SHARE = 0.005  # specks as a share of ink: clean scans measure < 0.2 %, the poor one 1-3 %
+
+
+def prepare_for_ocr(image: Image.Image, *, dpi: int | None) -> Image.Image:
+    """Return an upright, ~300-dpi greyscale page for Tesseract: cleaned, binarized if speckled."""
+    grey = _to_grey(image)
+    bilevel = _is_bilevel(grey)
+    if not bilevel:
+        grey = _flatten_background(grey)
+    angle = _skew_angle(grey)
+    angle = angle if abs(angle) >= _MIN_SKEW else 0.0
+    scale = _upscale(grey.size, dpi)
+    if angle or scale != 1.0:
+        grey = _rotate_and_scale(grey, angle, scale)
+    binary = _threshold(grey, 128 if bilevel else _otsu(np.asarray(grey)))
+    specks = _speckle_share(binary)
+    log.debug("page: bilevel=%s skew=%.2f° scale=%.2f specks=%.4f", bilevel, angle, scale, specks)
+    if specks >= _SPECKLE_SHARE:
+        return _despeckle(binary)
+    # Tesseract's LSTM reads the grey image, antialiased edges and all: a clean page reads
+    # better left grey (0.47 % CER against 0.50 % binarized on the clean plan scan).
+    return binary if bilevel else grey
+
+
+def _upscale(size: tuple[int, int], dpi: int | None) -> float:
+    """Scale factor that brings a low-dpi scan to ~300 dpi, capped so the page stays sane."""
+    if not dpi or dpi >= _UPSCALE_BELOW_DPI:
+        return 1.0
+    return max(1.0, min(TARGET_DPI / dpi, _MAX_SIDE / max(size)))
+
+
+def _to_grey(image: Image.Image) -> Image.Image:
+    """Greyscale with red and blue seal ink turned to paper; other modes converted plainly."""
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        peak = values.max() or 1.0
+        return Image.fromarray((values * (255.0 / peak)).clip(0, 255).astype(np.uint8))
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LAB", "HSV"):
+        return image.convert("L")
+    return _drop_seals(image.convert("RGB"))
+
+
+def _drop_seals(rgb: Image.Image) -> Image.Image:
+    """Greyscale where strongly red or blue pixels take their brightest channel (near paper)."""
+    pixels = np.asarray(rgb, dtype=np.int16)
+    red, green, blue = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    seal = (red - np.maximum(green, blue) > _SEAL_CHROMA) | (blue - np.maximum(red, green) > _SEAL_CHROMA)
+    grey = np.asarray(rgb.convert("L"))
+    if not seal.any():
+        return Image.fromarray(grey)
+    # Black text under the seal stays dark in every channel, so the brightest channel keeps it.
+    seal = np.asarray(Image.fromarray(seal).filter(ImageFilter.MaxFilter(3)))  # and its fringe
+    grey = np.where(seal, pixels.max(axis=2).astype(np.uint8), grey)
+    log.debug("seal or stamp ink on %.2f %% of the page", 100 * seal.mean())
+    return Image.fromarray(grey)
+
+
+def _is_bilevel(grey: Image.Image) -> bool:
+    """True for pages already black and white (fax, CCITT TIFF): almost no mid-tones."""
+    hist = np.asarray(grey.histogram(), dtype=np.float64)
+    return hist[32:224].sum() < 0.01 * hist.sum()
+
+
+def _flatten_background(grey: Image.Image) -> Image.Image:
+    """Divide by the paper's brightness so grey or unevenly lit paper becomes white."""
+    small = grey.reduce(8)
+    # The brightest pixel nearby is paper: a 9x9 max at 1/8 scale spans more than a text line.
+    paper = small.filter(ImageFilter.MaxFilter(9)).filter(ImageFilter.BoxBlur(4))
+    level = np.asarray(paper, dtype=np.float32)
+    if level.min() >= 235:
+        return grey  # white paper, evenly lit: nothing to gain
+    paper = paper.resize(grey.size, Image.BILINEAR)
+    ratio = np.asarray(grey, dtype=np.float32) / np.maximum(np.asarray(paper, dtype=np.float32), 1)
+    return Image.fromarray((ratio * 255).clip(0, 255).astype(np.uint8))
+
+
+def _otsu(values: np.ndarray) -> int:
+    """Otsu's threshold of an 8-bit array: the level that best splits ink from paper."""
+    hist = np.bincount(values.ravel(), minlength=256).astype(np.float64)
+    weight = np.cumsum(hist)
+    mass = np.cumsum(hist * np.arange(256))
+    total_w, total_m = weight[-1], mass[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (total_m * weight - mass * total_w) ** 2 / (weight * (total_w - weight))
+    return int(np.nanargmax(between[:-1])) if np.isfinite(between[:-1]).any() else 128
+
+
+def _threshold(grey: Image.Image, level: int) -> Image.Image:
+    return grey.point(lambda v: 255 if v > level else 0)
+
+
+def _skew_angle(grey: Image.Image) -> float:
+    """Skew in degrees (counter-clockwise rotation that straightens the lines), by projection."""
+    factor = max(1, round(min(grey.size) / 800))  # ~100 dpi for an A4 page at 300 dpi
+    small = np.asarray(grey.reduce(factor))
+    ys, xs = np.nonzero(small <= min(_otsu(small), 200))
+    if len(ys) < 200:
+        return 0.0
+    if len(ys) > 150_000:  # a sample keeps the profile's shape and bounds the cost
+        keep = np.random.default_rng(0).choice(len(ys), 150_000, replace=False)
+        ys, xs = ys[keep], xs[keep]
+    coarse = _best_angle(ys, xs, np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-9, 0.25))
+    return _best_angle(ys, xs, np.arange(coarse - 0.25, coarse + 0.25 + 1e-9, 0.05))
+
+
+def _best_angle(ys: np.ndarray, xs: np.ndarray, angles: np.ndarray) -> float:
+    """The angle whose row profile is sharpest (sum of squared steps between rows)."""
+    ys, xs = ys.astype(np.float64), xs.astype(np.float64) - xs.mean()
+    scores = []
+    for angle in np.deg2rad(angles):
+        rows = np.rint(ys * np.cos(angle) - xs * np.sin(angle)).astype(np.int64)
+        profile = np.bincount(rows - rows.min()).astype(np.float64)
+        scores.append(np.square(np.diff(profile)).sum())
+    best = int(np.argmax(scores))
+    # A blank or picture-like page has no sharper angle than level: leave it alone.
+    level = int(np.argmin(np.abs(angles)))
+    return float(angles[best]) if scores[best] > 1.02 * scores[level] else 0.0
+
+
+def _rotate_and_scale(grey: Image.Image, angle: float, scale: float) -> Image.Image:
+    """One bicubic resampling that rotates by `angle` degrees (counter-clockwise) and scales."""
+    theta = np.deg2rad(angle)
+    cos, sin = np.cos(theta), np.sin(theta)
+    width, height = grey.size
+    out_w = int(round(scale * (width * abs(cos) + height * abs(sin))))
+    out_h = int(round(scale * (width * abs(sin) + height * abs(cos))))
+    # Output pixel (u, v) -> input (x, y), about the centres: the inverse of rotate-then-scale.
+    a, b = cos / scale, -sin / scale
+    d, e = sin / scale, cos / scale
+    cx, cy, ox, oy = width / 2, height / 2, out_w / 2, out_h / 2
+    matrix = (a, b, cx - a * ox - b * oy, d, e, cy - d * ox - e * oy)
+    return grey.transform((out_w, out_h), Image.AFFINE, matrix, resample=Image.BICUBIC, fillcolor=255)
+
+
+def _despeckle(binary: Image.Image) -> Image.Image:
+    """Drop the specks of a speckled page: blobs under 3x3 pixels, then lone ones up to ~4x4."""
+    # A 3x3 majority vote (box mean, then threshold) is a binary median filter, 5x cheaper.
+    binary = _threshold(binary.filter(ImageFilter.BoxBlur(1)), 127)
+    # A full stop or a diacritic dot at 300 dpi has 16+ pixels; a speck in open paper fewer.
+    ink = np.asarray(binary) == 0
+    lonely = np.asarray(binary.filter(ImageFilter.BoxBlur(3))) >= 255 * (1 - 12.5 / 49)
+    return Image.fromarray(np.where(ink & lonely, np.uint8(255), np.asarray(binary)))
+
+
+def _speckle_share(binary: Image.Image) -> float:
+    """Share of ink pixels that are specks: at most 4 ink pixels in their 5x5 neighbourhood."""
+    ink = np.asarray(binary) == 0
+    # Strokes and diacritic dots fill 9+ pixels of a 5x5 window even at 200 dpi; specks do not.
+    lonely = np.asarray(binary.filter(ImageFilter.BoxBlur(2))) >= 255 * (1 - 4.5 / 25)
+    total = np.count_nonzero(ink)
+    return np.count_nonzero(ink & lonely) / total if total else 0.0

@@ -1,0 +1,320 @@
+"""Analyzers for Vietnamese text with Chinese, Japanese, Korean, English and French mixed in.
+
+Every analyzer starts from NFC, so text typed or extracted in NFD finds the same terms. The
+exact analyzers keep Vietnamese tones (ký ≠ kỳ), the folded ones drop them (and map đ→d) for
+users who type without diacritics; the schema indexes both and the parser ranks exact higher.
+There are no stop words anywhere: English lists drop "an", as in "an ninh" (security).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import (
+    Analyzer,
+    Filter,
+    IDTokenizer,
+    LowercaseFilter,
+    RegexTokenizer,
+    Token,
+    Tokenizer,
+)
+
+# The classes are public because Whoosh pickles them into the index's schema: renaming or
+# moving one makes existing indexes unreadable until `ttdn reindex`.
+__all__ = [
+    "ArchiveTokenizer",
+    "DocNumberTokenizer",
+    "FoldFilter",
+    "LabelFilter",
+    "fold",
+    "normalize_label",
+    "exact_analyzer",
+    "folded_analyzer",
+    "docnumber_analyzer",
+    "label_analyzer",
+    "keyword_analyzer",
+    "language_analyzer",
+]
+
+# Han, kana and Hangul (with conjoining jamo, so NFD Korean is caught before NFC recomposes it).
+_CJK = (
+    "\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+)
+# Combining marks that NFD text carries after its base letter (Python's \w does not match them).
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTER = rf"[^\W_{_CJK}]"
+_RUN = rf"{_LETTER}(?:{_LETTER}|[{_MARKS}])*"
+_TOKEN_RE = re.compile(
+    rf"(?P<cjk>[{_CJK}](?:[{_CJK}]|[{_MARKS}])*)|(?P<word>{_RUN}(?:[-/]{_RUN})*)"
+)
+_SEP_RE = re.compile(r"[-/]")
+_VI_MARKS_RE = re.compile("[\u0300-\u036f]")
+
+
+def _char_map() -> dict[int, str]:
+    """One-to-one replacements (offsets stay valid): dash and slash look-alikes, Ð, fullwidth."""
+    dashes = "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+    table = {ord(c): "-" for c in dashes}  # soft hyphens stand for hyphens in the corpus PDFs
+    table.update({ord(c): "/" for c in "\u2215\u2044\uff0f"})
+    # Ð (U+00D0, Icelandic eth) stands in for Đ in text converted from old Vietnamese encodings.
+    table.update({0x00D0: "\u0110", 0x00F0: "\u0111"})
+    table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)})
+    table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})
+    table.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})
+    return table
+
+
+_CHAR_MAP = _char_map()
+_FOLD_MAP = str.maketrans({"đ": "d", "Đ": "D", "\u00d0": "D", "\u00f0": "d"})
+
+
+def fold(text: str) -> str:
+    """Strip Vietnamese (Latin) diacritics, map đ→d, lowercase; CJK is left as it is.
+
+    >>> fold("Lạng Sơn"), fold("Đồng Đăng"), fold("谅山 서울")
+    ('lang son', 'dong dang', '谅山 서울')
+    """
+    if text.isascii():
+        return text.lower()
+    # Only U+0300–U+036F is dropped: Japanese voicing marks (が = か + U+3099) must survive.
+    bare = _VI_MARKS_RE.sub("", unicodedata.normalize("NFD", text.translate(_FOLD_MAP)))
+    return unicodedata.normalize("NFC", bare).lower()
+
+
+_fold_token = lru_cache(maxsize=1 << 16)(fold)
+
+
+def normalize_label(text: str) -> str:
+    """Normalize a facet label or keyword for matching: NFC, folded, single spaces, "_" as space.
+
+    >>> normalize_label("  Bộ Tài   chính "), normalize_label("so_ngoai_vu")
+    ('bo tai chinh', 'so ngoai vu')
+    """
+    text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP).replace("_", " ")
+    return " ".join(fold(text).split())
+
+
+def _nfc(run: str) -> tuple[str, list[int] | None]:
+    """NFC of a run and, when that changes it, the NFC length of each prefix (to map offsets)."""
+    if unicodedata.is_normalized("NFC", run):
+        return run, None
+    lengths = [len(unicodedata.normalize("NFC", run[:k])) for k in range(len(run) + 1)]
+    return unicodedata.normalize("NFC", run), lengths
+
+
+def _offset(lengths: list[int] | None, j: int) -> int:
+    """Offset in the original run of NFC index j (start of a char, or end when j is an end)."""
+    return j if lengths is None else bisect_right(lengths, j) - 1
+
+
+class ArchiveTokenizer(Tokenizer):
+    """Letter/digit runs, doc-number compounds and CJK character bigrams, all NFC.
+
+    A compound such as ``244/2026/NĐ-CP`` is emitted whole at the position of its first part,
+    then its parts at consecutive positions, so phrases over the parts still match. In query
+    mode only the compound is emitted (the parser adds a phrase of the parts as a fallback).
+    CJK runs give overlapping bigrams at consecutive positions; at index time each character is
+    also emitted as a unigram at its own position, so a one-character query (山) finds it.
+    """
+
+    def __init__(self, unigrams: bool = True) -> None:
+        self.unigrams = unigrams
+
+    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer protocol
+        self, value: str, positions: bool = False, chars: bool = False,
+        keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = value.translate(_CHAR_MAP)
+        if not tokenize:
+            text = unicodedata.normalize("NFC", text)
+            yield _emit(t, text, start_pos, start_char, start_char + len(value), keeporiginal)
+            return
+        query = mode == "query"
+        unigrams = self.unigrams and not query
+        pos, is_normalized = start_pos, unicodedata.is_normalized
+        for match in _TOKEN_RE.finditer(text):
+            word, at = match.group(), start_char + match.start()
+            # The common case (a plain NFC word) is inlined: this loop runs for every token.
+            if match.lastgroup == "word" and "-" not in word and "/" not in word \
+                    and is_normalized("NFC", word):
+                yield _emit(t, word, pos, at, at + len(word), keeporiginal)
+                pos += 1
+                continue
+            if match.lastgroup == "cjk":
+                pieces, width = _cjk_pieces(word, unigrams)
+            else:
+                pieces, width = _word_pieces(word, query)
+            for piece, rel, start, end in pieces:
+                yield _emit(t, piece, pos + rel, at + start, at + end, keeporiginal)
+            pos += width
+
+
+_Piece = tuple[str, int, int, int]  # text, position offset, start and end offsets in the match
+
+
+def _emit(t: Token, text: str, pos: int, start: int, end: int, keep: bool) -> Token:
+    """Fill the reused token (Whoosh's tokenizers reuse one Token object for speed)."""
+    t.text, t.boost, t.stopped = text, 1.0, False
+    if keep:
+        t.original = text
+    if t.positions:
+        t.pos = pos
+    if t.chars:
+        t.startchar, t.endchar = start, end
+    return t
+
+
+def _word_pieces(word: str, query: bool) -> tuple[list[_Piece], int]:
+    """A run or compound: the compound whole at its first part's position, then the parts."""
+    pieces = [(_nfc(word)[0], 0, 0, len(word))]
+    if query or not _SEP_RE.search(word):
+        return pieces, 1
+    offset = 0
+    for rel, part in enumerate(_SEP_RE.split(word)):
+        pieces.append((_nfc(part)[0], rel, offset, offset + len(part)))
+        offset += len(part) + 1
+    return pieces, len(pieces) - 1
+
+
+def _cjk_pieces(run: str, unigrams: bool) -> tuple[list[_Piece], int]:
+    """Overlapping bigrams (and unigrams when asked); a lone character stays itself."""
+    norm, lengths = _nfc(run)
+    n, pieces = len(norm), []
+    for i in range(n):
+        start = _offset(lengths, i)
+        if i + 1 < n:
+            pieces.append((norm[i:i + 2], i, start, _offset(lengths, i + 2)))
+        if n == 1 or unigrams:
+            pieces.append((norm[i], i, start, _offset(lengths, i + 1)))
+    return pieces, n
+
+
+class FoldFilter(Filter):
+    """Folds each token with :func:`fold`, dropping tokens that fold to nothing."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = _fold_token(t.text)
+            if t.text:
+                yield t
+
+
+class LabelFilter(Filter):
+    """Normalizes whole labels with :func:`normalize_label`, dropping empty ones."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = normalize_label(t.text)
+            if t.text:
+                yield t
+
+
+def exact_analyzer() -> Analyzer:
+    """NFC, lowercase, diacritics kept; compounds, CJK bigrams; no stop words.
+
+    >>> [t.text for t in exact_analyzer()("Lạng Sơn: an ninh, 244/2026/NĐ-CP")]
+    ['lạng', 'sơn', 'an', 'ninh', '244/2026/nđ-cp', '244', '2026', 'nđ', 'cp']
+    >>> [t.text for t in exact_analyzer()("谅山省 서울", mode="query")]
+    ['谅山', '山省', '서울']
+    """
+    return ArchiveTokenizer() | LowercaseFilter()
+
+
+def folded_analyzer() -> Analyzer:
+    """The exact analyzer's tokens, folded (no tones, đ→d).
+
+    >>> [t.text for t in folded_analyzer()("Đồng Đăng ICD-10")]
+    ['dong', 'dang', 'icd-10', 'icd', '10']
+    """
+    return ArchiveTokenizer() | FoldFilter()
+
+
+class _Whole:
+    """The whole value, shaped like a regex match (for ``tokenize=False``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def group(self) -> str:
+        return self.text
+
+    def start(self) -> int:
+        return 0
+
+    def end(self) -> int:
+        return len(self.text)
+
+
+class DocNumberTokenizer(Tokenizer):
+    """One token per document number; numbers in one value are separated by ";", "," or lines."""
+
+    _SPLIT = re.compile(r"[^;,\n]+")
+    _PREFIX = re.compile(r"^(?:số|so|no|n°|№)\s*[:.]?\s*(?=\d)", re.IGNORECASE)
+    _AROUND = re.compile(r"\s*([-/])\s*")
+
+    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer protocol
+        self, value: str, positions: bool = False, chars: bool = False,
+        keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+        start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = unicodedata.normalize("NFC", value).translate(_CHAR_MAP)
+        pieces = self._SPLIT.finditer(text) if tokenize else [_Whole(text)]
+        pos = start_pos
+        for piece in pieces:
+            number = self.normalize(piece.group())
+            if number:
+                yield _emit(t, number, pos, start_char + piece.start(),
+                                             start_char + piece.end(), keeporiginal)
+                pos += 1
+
+    @classmethod
+    def normalize(cls, number: str) -> str:
+        """Drop a "Số:" prefix and the spaces around "/" and "-"; collapse other spaces."""
+        number = cls._PREFIX.sub("", " ".join(number.split()))
+        return re.sub(r"-{2,}", "-", cls._AROUND.sub(r"\1", number))
+
+
+def docnumber_analyzer(folded: bool = False) -> Analyzer:
+    """Document numbers as one token each, so typed variants agree; ``folded`` maps nđ→nd.
+
+    >>> [t.text for t in docnumber_analyzer()("51 / KH – UBND; Số: 244/2026/NÐ-CP")]
+    ['51/kh-ubnd', '244/2026/nđ-cp']
+    >>> [t.text for t in docnumber_analyzer(folded=True)("244/2026/NĐ-CP")]
+    ['244/2026/nd-cp']
+    """
+    return DocNumberTokenizer() | (FoldFilter() if folded else LowercaseFilter())
+
+
+def label_analyzer() -> Analyzer:
+    """A whole label (issuer, unit, collection, type) as one normalized token.
+
+    >>> [t.text for t in label_analyzer()("UBND tỉnh  Lạng Sơn")]
+    ['ubnd tinh lang son']
+    """
+    return IDTokenizer() | LabelFilter()
+
+
+def keyword_analyzer() -> Analyzer:
+    """A list of labels separated by "," or ";" (places, subjects), each normalized.
+
+    >>> [t.text for t in keyword_analyzer()("Lạng Sơn; Hữu Nghị, Đồng Đăng")]
+    ['lang son', 'huu nghi', 'dong dang']
+    """
+    return RegexTokenizer(r"[^,;]+") | LabelFilter()
+
+
+def language_analyzer() -> Analyzer:
+    """Language codes separated by ",", ";" or spaces, lowercased.
+
+    >>> [t.text for t in language_analyzer()("vi;ZH, en")]
+    ['vi', 'zh', 'en']
+    """
+    return RegexTokenizer(r"[^,;\s]+") | LowercaseFilter()
