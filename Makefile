@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOME_DIR ?= data
 TESSERACT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-chi-sim \
                   tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-fra
-TEST_PKGS :=
+TEST_PKGS := chromium
 
 .PHONY: install system-deps test-deps ingest serve test bench relevance clean
 

@@ -5,10 +5,11 @@ from .catalog import Catalog, now_iso
 from .errors import (AccessDenied, ArchiveError, CorruptFile, EncryptedFile, IndexLocked,
                      MissingDependency, NotFound, UnsupportedFormat, UsageError)
 from .models import Event, FileRecord, Item, Page, QuarantineEntry
+from .records import item_record
 from .settings import Settings, load_settings
 from .store import ObjectStore, sha256_file
 
 __all__ = ["Catalog", "now_iso", "ArchiveError", "AccessDenied", "CorruptFile", "EncryptedFile",
            "IndexLocked", "MissingDependency", "NotFound", "UnsupportedFormat", "UsageError",
            "Event", "FileRecord", "Item", "Page", "QuarantineEntry", "Settings", "load_settings",
-           "ObjectStore", "sha256_file"]
+           "ObjectStore", "sha256_file", "item_record"]
