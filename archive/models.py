@@ -40,6 +40,7 @@ class Item:
     partner_units: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     period: str | None = None
+    scale: str | None = None  # maps: "1:10,000"
     places: list[str] = field(default_factory=list)
     collection: str | None = None
     translation_of: str | None = None

@@ -14,7 +14,7 @@ __all__ = ["ManifestRow", "Manifest", "read_manifest", "MANIFEST_NAME", "COLUMNS
 MANIFEST_NAME = "manifest.csv"
 COLUMNS = ("file", "title", "kind", "languages", "access", "date", "doc_number", "issuer",
            "lead_unit", "partner_units", "places", "subjects", "description", "collection",
-           "period", "creator", "rights", "identifier", "translation_of")
+           "period", "creator", "rights", "identifier", "translation_of", "scale")
 _LISTS = {"languages", "partner_units", "places", "subjects"}
 # Manifest column -> Item field where the names differ.
 _FIELD_FOR = {"subjects": "subject"}

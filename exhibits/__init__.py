@@ -1,0 +1,1 @@
+"""exhibits: curators' exhibitions of archive items, and their export for print and display."""
