@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .docnumbers import doc_number_key
 from .models import ITEM_FIELDS, Event, FileRecord, Item, Page, QuarantineEntry
 
 __all__ = ["Catalog", "now_iso"]
@@ -46,6 +47,10 @@ CREATE TRIGGER IF NOT EXISTS events_append_only_u BEFORE UPDATE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_append_only_d BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TABLE IF NOT EXISTS relations (
+    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE, relation TEXT NOT NULL,
+    key TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (item_id, relation, key));
+CREATE INDEX IF NOT EXISTS relations_key ON relations(relation, key);
 CREATE TABLE IF NOT EXISTS quarantine (
     source TEXT PRIMARY KEY, sha256 TEXT, code TEXT NOT NULL, reason TEXT NOT NULL,
     at TEXT NOT NULL, stored_as TEXT);
@@ -105,8 +110,9 @@ class Catalog:
     # -- writing -------------------------------------------------------------------------------
 
     def save_item(self, item: Item, *, pages: Iterable[Page] = (), files: Iterable[FileRecord] = (),
-                  sources: Iterable[str] = (), event: Event | None = None) -> None:
-        """Insert a new item with its pages, files, sources and first event, atomically."""
+                  sources: Iterable[str] = (), event: Event | None = None,
+                  cites: Iterable[str] = ()) -> None:
+        """Insert a new item with its pages, files, sources, citations and first event, atomically."""
         with self.transaction() as db:
             stamp = item.created_at or now_iso()
             db.execute(
@@ -115,6 +121,9 @@ class Catalog:
                 (item.id, item.kind, item.access, item.title, item.sha256, item.status,
                  json.dumps(item.warnings, ensure_ascii=False), _row_origins(item), stamp, stamp))
             self._write_metadata(db, item)
+            db.executemany("INSERT OR IGNORE INTO relations (item_id, relation, key, label)"
+                           " VALUES (?, 'cites', ?, ?)",
+                           [(item.id, doc_number_key(n), n) for n in cites])
             self._write_files(db, item.id, files)
             db.executemany("INSERT INTO pages (item_id, n, text, origin, confidence, language)"
                            " VALUES (?,?,?,?,?,?)",
@@ -134,6 +143,11 @@ class Catalog:
             rows.append((item.id, name, json.dumps(value, ensure_ascii=False),
                          item.origins.get(name, "extracted")))
         db.executemany("INSERT INTO metadata (item_id, field, value, origin) VALUES (?,?,?,?)", rows)
+        # The item's own number, folded, is what other items' citations resolve against.
+        db.execute("DELETE FROM relations WHERE item_id = ? AND relation = 'number'", (item.id,))
+        if item.doc_number:
+            db.execute("INSERT INTO relations (item_id, relation, key, label) VALUES (?, 'number',"
+                       " ?, ?)", (item.id, doc_number_key(item.doc_number), item.doc_number))
 
     @staticmethod
     def _write_files(db: sqlite3.Connection, item_id: str, files: Iterable[FileRecord]) -> None:
@@ -271,6 +285,22 @@ class Catalog:
             sql, args = "SELECT * FROM events WHERE item_id = ? ORDER BY id", (item_id,)
         return [Event(r["item_id"], r["action"], r["actor"], r["at"], json.loads(r["detail"]),
                       r["id"]) for r in self.db.execute(sql, args)]
+
+    def cites(self, item_id: str) -> list[tuple[str, str | None]]:
+        """(cited number as written, id of the archived item with that number or None)."""
+        rows = self.db.execute(
+            "SELECT c.label, n.item_id FROM relations c LEFT JOIN relations n ON n.relation ="
+            " 'number' AND n.key = c.key AND n.item_id != c.item_id WHERE c.item_id = ? AND"
+            " c.relation = 'cites' ORDER BY c.rowid", (item_id,))
+        return [(r[0], r[1]) for r in rows]
+
+    def cited_by(self, item_id: str) -> list[str]:
+        """Ids of the items that cite this item's document number."""
+        rows = self.db.execute(
+            "SELECT DISTINCT c.item_id FROM relations n JOIN relations c ON c.relation = 'cites'"
+            " AND c.key = n.key AND c.item_id != n.item_id WHERE n.item_id = ? AND"
+            " n.relation = 'number' ORDER BY c.item_id", (item_id,))
+        return [r[0] for r in rows]
 
     def all_files(self) -> list[tuple[str, str, int]]:
         """(item_id, sha256, size) of every file the catalog references."""

@@ -28,11 +28,15 @@ def show_command(ctx: click.Context, id_or_source: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
-    skip = {"pages", "files", "events", "origins", "sources"}
+    skip = {"pages", "files", "events", "origins", "sources", "cites", "cited_by"}
     for name, value in record.items():
         if name not in skip and value not in (None, "", [], {}):
             mark = " (extracted)" if record["origins"].get(name) == "extracted" else ""
             click.echo(f"{name}: {', '.join(value) if isinstance(value, list) else value}{mark}")
+    for cite in record["cites"]:
+        click.echo(f"cites: {cite['doc_number']}" + (f" -> {cite['id']}" if cite["id"] else ""))
+    for other in record["cited_by"]:
+        click.echo(f"cited by: {other['id']} {other['doc_number'] or ''} {other['title']}")
     for page in record["pages"]:
         conf = f", confidence {page['confidence']:.0f}" if page["confidence"] is not None else ""
         click.echo(f"\n--- page {page['n']} ({page['origin']}{conf}) ---\n{page['text'].strip()}")

@@ -36,6 +36,9 @@ class Item:
     issued: str | None = None
     issuer: str | None = None
     signer: str | None = None
+    signer_capacity: str | None = None  # "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    issued_place: str | None = None  # "Lạng Sơn" in "Lạng Sơn, ngày 22 tháng 3 năm 2017"
+    recipients: list[str] = field(default_factory=list)  # Nơi nhận
     lead_unit: str | None = None
     partner_units: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
@@ -68,7 +71,8 @@ class Item:
 _ROW_FIELDS = {"id", "kind", "access", "title", "sha256", "status", "created_at", "updated_at",
                "warnings", "origins"}
 ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.name not in _ROW_FIELDS)
-LIST_FIELDS = frozenset({"subject", "partner_units", "languages", "places", "warnings"})
+LIST_FIELDS = frozenset({"subject", "partner_units", "languages", "places", "warnings",
+                         "recipients"})
 
 
 @dataclass

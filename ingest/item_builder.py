@@ -17,21 +17,28 @@ __all__ = ["build_item", "record_item", "ITEM_ID_LENGTH"]
 ITEM_ID_LENGTH = 16  # hex characters of the original's sha256
 _FROM_EXTRACTION = ("title", "date", "creator", "description", "rights", "identifier",
                     "publisher", "subject")
-_FROM_HEADER = ("doc_number", "issued", "issuer", "doc_type", "signer", "title")
+_FROM_HEADER = ("doc_number", "issued", "issuer", "doc_type", "signer", "signer_capacity",
+                "recipients", "title")
 
 
 def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow | None,
-               path: Path) -> Item:
-    """The item for one file: extracted values first, then the header's, then the manifest's."""
+               path: Path) -> tuple[Item, list[str]]:
+    """The item for one file and the document numbers it cites.
+
+    Extracted values come first, then the administrative header's, then the manifest's.
+    """
     item = Item(id=sha256[:ITEM_ID_LENGTH], kind=ext.kind, format=ext.mime, sha256=sha256,
                 created_at=now_iso())
     _apply(item, {k: ext.metadata.get(k) for k in _FROM_EXTRACTION})
     if "gps" in ext.metadata:
         lat, lon = ext.metadata["gps"]
         _apply(item, {"coverage": f"{lat:.6f}, {lon:.6f}"})
+    cites: list[str] = []
     if item.kind in ("document", "publication") and pages:
         header = read_document([p.text for p in pages])
         _apply(item, {name: getattr(header, name, None) for name in _FROM_HEADER})
+        _apply(item, {"issued_place": header.place})
+        cites = [c.doc_number for c in header.citations]
     _set_languages(item, pages)
     item.warnings = list(ext.warnings)
     if row:
@@ -39,7 +46,7 @@ def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow
         item.warnings += row.problems
     item.title = item.title or path.stem
     item.status = "warning" if item.warnings else "ok"
-    return item
+    return item, cites
 
 
 def _apply(item: Item, values: dict) -> None:

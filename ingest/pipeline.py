@@ -154,7 +154,7 @@ class _Run:
         ext = work.extraction
         pages = [Page(p.n, p.text, p.origin, p.confidence, p.language)
                  for _, p in sorted(work.pages.items())]
-        item = build_item(work.sha256, ext, pages, work.input.row, work.input.path)
+        item, cites = build_item(work.sha256, ext, pages, work.input.row, work.input.path)
         files = [FileRecord(work.sha256, ext.mime, work.size, "original")]
         self.store.put_file(work.input.path, work.sha256)
         if ext.thumbnail:
@@ -163,7 +163,7 @@ class _Run:
         event = Event(item.id, "ingested", "ingest", now_iso(),
                       {"source": work.input.source, "pages": len(pages), "mime": ext.mime})
         self.catalog.save_item(item, pages=pages, files=files, sources=[work.input.source],
-                               event=event)
+                               event=event, cites=cites)
         self.summary.added.append(work.input.source)
         self.summary.pages += len(pages)
         self.summary.ocr_pages += sum(1 for p in pages if p.origin == "ocr")
