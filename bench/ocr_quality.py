@@ -76,10 +76,11 @@ def main(argv: list[str] | None = None) -> int:
             continue
         truth = (EVAL / "truth" / f"{truth_name}.gt.txt").read_text(encoding="utf-8")
         lang = "eng" if source == "image" else args.lang  # Tesseract's own English samples
-        jobs = [OcrJob(str(EVAL / rel), n, source, lang=lang, psm=args.psm) for n in range(1, pages + 1)]
-        bare = _measure(jobs, _bare, truth)
-        ours = _measure(jobs, _prepared, truth)
-        print(f"{name:<28}{100 * bare[0]:>8.2f} ({bare[1]:4.1f}s){100 * ours[0]:>8.2f} ({ours[1]:4.1f}s)",
+        jobs = [OcrJob(str(EVAL / rel), n, source, lang=lang, psm=args.psm)
+                for n in range(1, pages + 1)]
+        bare, bare_s = _measure(jobs, _bare, truth)
+        ours, ours_s = _measure(jobs, _prepared, truth)
+        print(f"{name:<28}{100 * bare:>8.2f} ({bare_s:4.1f}s){100 * ours:>8.2f} ({ours_s:4.1f}s)",
               flush=True)
     return 0
 

@@ -9,6 +9,8 @@ from archive.models import Item, Page
 
 from .extraction import Extraction
 from .language import guess_languages
+from .metadata.citations import issuer_from_number, type_from_number
+from .metadata.filename import number_from_filename
 from .metadata.header import read_document
 from .metadata.manifest import ManifestRow
 
@@ -39,6 +41,7 @@ def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow
         _apply(item, {name: getattr(header, name, None) for name in _FROM_HEADER})
         _apply(item, {"issued_place": header.place})
         cites = [c.doc_number for c in header.citations]
+        _number_from_name(item, path)
     _set_languages(item, pages)
     item.warnings = list(ext.warnings)
     if row:
@@ -47,6 +50,19 @@ def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow
     item.title = item.title or path.stem
     item.status = "warning" if item.warnings else "ok"
     return item, cites
+
+
+def _number_from_name(item: Item, path: Path) -> None:
+    """When the text names no number (a form, a blank first page), the file name may."""
+    if item.doc_number:
+        return
+    number = number_from_filename(path.stem)
+    if number:
+        _apply(item, {"doc_number": number})
+        if not item.doc_type:
+            _apply(item, {"doc_type": type_from_number(number)})
+        if not item.issuer:
+            _apply(item, {"issuer": issuer_from_number(number)})
 
 
 def _apply(item: Item, values: dict) -> None:

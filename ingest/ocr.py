@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -28,7 +29,7 @@ _FULL_PAGE = 0.9  # an image covering this share of a PDF page is the scan of th
 
 
 def run_ocr_job(job: OcrJob, timeout: float = 180.0) -> PageText:
-    """Read one page or frame with Tesseract after cleaning it; the text comes back as a PageText."""
+    """Read one page or frame with Tesseract after cleaning it; return its text as a PageText."""
     image, dpi = load_page_image(job)
     prepared = prepare_for_ocr(image, dpi=dpi)
     result = ocr_image(prepared, lang=job.lang, psm=job.psm, timeout=timeout)
@@ -41,15 +42,20 @@ def ocr_jobs(jobs: list[OcrJob], *, workers: int,
     """Run `jobs` on `workers` processes; yield each with its PageText or the error it raised."""
     if not jobs:
         return
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+    pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))))
+    try:
         futures = {pool.submit(run_ocr_job, job, timeout): job for job in jobs}
         for future in as_completed(futures):
             job = futures[future]
             try:
-                yield job, future.result()
+                result: PageText | Exception = future.result()
             except Exception as e:  # noqa: BLE001 - each page's failure is reported, not raised
                 log.warning("OCR of %s page %d failed: %s", job.path, job.n, e)
-                yield job, e
+                result = e
+            yield job, result
+    finally:
+        # A caller that stops early does not wait for the pages it will never read.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def load_page_image(job: OcrJob) -> tuple[Image.Image, int | None]:
@@ -90,7 +96,9 @@ def _scan_dpi(page: pymupdf.Page) -> int | None:
 def _image_frame(path: str, index: int) -> tuple[Image.Image, int | None]:
     """Frame `index` of an image file (a multi-page TIFF has several) and its own dpi."""
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings(), Image.open(path) as image:
+            # The extractor already held the image to the archive's own pixel limit.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image.seek(index)
             frame = image.copy()  # loads the pixels before the file closes
             dpi = image.info.get("dpi")

@@ -62,3 +62,17 @@ def test_related_items_respect_access(tmp_path, home):
         record = item_record(catalog, "bao-cao.txt", visible=("public",))
     assert all(c["id"] is None and c["title"] is None for c in record["cites"])
     assert "12/KH-UBND" in [c["doc_number"].replace("–", "-") for c in record["cites"]]
+
+
+def test_number_from_a_conventional_file_name(tmp_path, home):
+    """GIVEN a document whose text names no number WHEN its file is named 70-2026-tt-btc
+    THEN number, type and issuer come from the name, marked as extracted."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "70-2026-tt-btc.txt").write_text("Mẫu số 01A\nBáo cáo kê khai tài sản kết cấu hạ "
+                                               "tầng đường bộ\n", encoding="utf-8")
+    assert run_cli(home, "ingest", str(folder)).exit_code == 0
+    item = run_json(home, "show", "70-2026-tt-btc.txt")
+    assert (item["doc_number"], item["doc_type"], item["issuer"]) == (
+        "70/2026/TT-BTC", "Thông tư", "Bộ Tài chính")
+    assert item["origins"]["doc_number"] == "extracted"

@@ -81,13 +81,14 @@ def ocr_image(image: Image.Image, *, lang: str, psm: int, timeout: float) -> Ocr
         if isinstance(e, pytesseract.TesseractError):
             raise CorruptFile(f"Tesseract could not read the page image: {e.message}") from e
         if str(e) == "Tesseract process timeout":  # what pytesseract raises after killing it
-            raise TimeoutError(f"page OCR stopped after {timeout:.0f} s (Tesseract timeout)") from e
+            raise TimeoutError(f"page OCR stopped after {timeout:g} s (Tesseract timeout)") from e
         raise
-    return OcrResult(text=normalize_text(_rebuild_text(data)), confidence=_mean_confidence(data))
+    text = normalize_text(_rebuild_text(data))
+    return OcrResult(text=text, confidence=_mean_confidence(data))
 
 
 def _words(data: dict[str, list]) -> list[tuple[tuple[int, int, int], str, float]]:
-    """(block, paragraph, line) key, text and confidence of each non-empty word, in reading order."""
+    """(block, paragraph, line), text and confidence of each non-empty word, in reading order."""
     rows = zip(data["level"], data["block_num"], data["par_num"], data["line_num"],
                data["text"], data["conf"])
     return [((block, par, line), str(text).strip(), float(conf))

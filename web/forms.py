@@ -1,0 +1,51 @@
+"""The portal's forms (Flask-WTF, so each carries a CSRF token)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from archive.models import ITEM_FIELDS, KINDS, LIST_FIELDS
+
+from .labels import FIELD_LABELS, KIND_LABELS, ACCESS_LABELS
+
+__all__ = ["LoginForm", "edit_form", "EDITABLE", "LONG_FIELDS"]
+
+_MAX = 4000  # characters in one field; a description longer than this is a document of its own
+LONG_FIELDS = frozenset({"description"})
+# Everything of ITEM_FIELDS but what ingest alone knows (the original's format).
+EDITABLE = ("title", *(f for f in ITEM_FIELDS if f not in ("format",)))
+
+
+class LoginForm(FlaskForm):
+    """Name and password."""
+
+    name = StringField(_l("User name"), validators=[DataRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class _EditBase(FlaskForm):
+    """Kind and access; the metadata fields are added per field below."""
+
+    kind = SelectField(FIELD_LABELS["kind"], choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    access = SelectField(FIELD_LABELS["access"])
+
+
+def _field(name: str):
+    label = FIELD_LABELS.get(name, name)
+    validators = [Optional(), Length(max=_MAX)]
+    if name in LONG_FIELDS:
+        return TextAreaField(label, validators=validators)
+    description = _l("Separate several values with ;") if name in LIST_FIELDS else ""
+    return StringField(label, validators=validators, description=description)
+
+
+EditItemForm = type("EditItemForm", (_EditBase,), {name: _field(name) for name in EDITABLE})
+
+
+def edit_form(levels: tuple[str, ...], **kwargs) -> FlaskForm:
+    """The edit form offering only the access levels this editor may set."""
+    form = EditItemForm(**kwargs)
+    form.access.choices = [(a, ACCESS_LABELS[a]) for a in levels]
+    return form

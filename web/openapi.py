@@ -1,0 +1,100 @@
+"""The OpenAPI 3 document of /api (written out by hand: the API is small and stable)."""
+from __future__ import annotations
+
+__all__ = ["openapi_document"]
+
+
+def _param(name: str, description: str, schema: dict, *, where: str = "query",
+           required: bool = False) -> dict:
+    return {"name": name, "in": where, "required": required, "description": description,
+            "schema": schema}
+
+
+_INT = {"type": "integer", "minimum": 1}
+_STR = {"type": "string"}
+_ERROR = {"description": "Unreadable query or argument",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_MISSING = {"description": "No such item, or not one this caller may see (the same answer)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+_SEARCH_PARAMS = [
+    _param("q", 'The query: words, "phrases", AND/OR/NOT, field:value (loai:bando, '
+           "nam:1940..1950, so:51/KH-UBND); * for everything", _STR, required=True),
+    _param("kind", "Only this kind", {"type": "string", "enum": [
+        "document", "map", "photo", "publication", "video", "audio", "other"]}),
+    _param("language", "Only items in this language (ISO 639-1: vi, en, zh, ja, ko, fr)", _STR),
+    _param("from", "From this year", _INT),
+    _param("to", "Up to this year", _INT),
+    _param("collection", "Only this collection", _STR),
+    _param("lead_unit", "Only this lead unit", _STR),
+    _param("sort", "Order of the hits", {"type": "string",
+                                         "enum": ["relevance", "date", "title"]}),
+    _param("limit", "Hits per page (at most 100)", {**_INT, "maximum": 100, "default": 20}),
+    _param("page", "Page of hits", {**_INT, "default": 1}),
+]
+
+_SCHEMAS = {
+    "Error": {"type": "object", "properties": {"error": _STR}, "required": ["error"]},
+    "Hit": {"type": "object", "properties": {
+        "id": _STR, "title": _STR, "kind": _STR,
+        "languages": {"type": "array", "items": _STR},
+        "date": {"type": "string", "nullable": True}, "access": _STR,
+        "source": {"type": "string", "nullable": True,
+                   "description": "path as ingested, or the identifier of a record without a"
+                                  " file"},
+        "score": {"type": "number"},
+        "snippet": {"type": "string", "description": "HTML-escaped text, matches in <mark>"},
+        "pages": {"type": "array", "items": {"type": "integer"}},
+        "snippets": {"type": "array", "items": {"type": "object", "properties": {
+            "page": {"type": "integer"}, "text": _STR}}}}},
+    "SearchResult": {"type": "object", "required": ["total", "hits", "facets"], "properties": {
+        "total": {"type": "integer"},
+        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+        "facets": {"type": "object", "description": "facet -> value -> count",
+                   "additionalProperties": {"type": "object",
+                                            "additionalProperties": {"type": "integer"}}}}},
+    "Item": {"type": "object", "additionalProperties": True,
+             "description": "Every field of the item (Dublin Core and the domain's own), its "
+                            "sources, files, pages [{n, text, origin, confidence, language}] "
+                            "and events, as `ttdn show --json` prints it",
+             "properties": {"id": _STR, "title": _STR, "kind": _STR, "access": _STR,
+                            "source": _STR, "pages": {"type": "array", "items": {
+                                "type": "object"}}}},
+    "Stats": {"type": "object", "additionalProperties": True,
+              "description": "Counts by kind, language, year, lead unit and access; pages by "
+                             "origin; low-confidence OCR pages; items with no foreign-language "
+                             "version",
+              "properties": {"items": {"type": "integer"}, "pages": {"type": "integer"}}},
+}
+
+
+def openapi_document() -> dict:
+    """The whole document."""
+    json_of = lambda ref: {"application/json": {"schema": {  # noqa: E731
+        "$ref": f"#/components/schemas/{ref}"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "ttdn-archive API", "version": "1",
+                 "description": "Search and read the archive. Without a staff session every "
+                                "answer covers public items only."},
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Search (the JSON of `ttdn search --json`)",
+                "parameters": _SEARCH_PARAMS,
+                "responses": {"200": {"description": "Hits and facet counts",
+                                      "content": json_of("SearchResult")}, "400": _ERROR}}},
+            "/api/items/{id}": {"get": {
+                "summary": "One item (the JSON of `ttdn show --json`)",
+                "parameters": [_param("id", "The item id", _STR, where="path", required=True)],
+                "responses": {"200": {"description": "The item", "content": json_of("Item")},
+                              "404": _MISSING}}},
+            "/api/stats": {"get": {
+                "summary": "Collection statistics",
+                "responses": {"200": {"description": "Counts and lists",
+                                      "content": json_of("Stats")}}}},
+            "/api/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+        },
+        "components": {"schemas": _SCHEMAS},
+    }

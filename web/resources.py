@@ -1,0 +1,79 @@
+"""What a request works with: the catalog on `g`, the one Searcher per process, the audience."""
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, abort, current_app, g
+from flask_login import current_user
+
+from archive.catalog import Catalog
+from archive.models import Item
+from archive.settings import Settings
+from archive.store import ObjectStore
+from archive.users import Users
+from search.access import may_see
+from search.query import Searcher
+
+__all__ = ["init_resources", "settings", "get_catalog", "get_searcher", "get_store", "get_users",
+           "audience", "visible_item"]
+
+_KEY = "ttdn"
+
+
+def init_resources(app: Flask) -> None:
+    """Make room for the process-wide Searcher and close the catalog after each request."""
+    app.extensions[_KEY] = {"searcher": None, "lock": threading.Lock()}
+    app.teardown_appcontext(_close_catalog)
+
+
+def settings() -> Settings:
+    """The archive settings the app was made with."""
+    return current_app.config["TTDN_SETTINGS"]
+
+
+def get_catalog() -> Catalog:
+    """This request's catalog connection, opened on first use."""
+    if "catalog" not in g:
+        g.catalog = Catalog(settings().catalog_path)
+    return g.catalog
+
+
+def _close_catalog(_exc: BaseException | None) -> None:
+    catalog = g.pop("catalog", None)
+    if catalog is not None:
+        catalog.close()
+
+
+def get_searcher() -> Searcher:
+    """The process's one Searcher: opened on first use, it refreshes itself on index changes."""
+    state = current_app.extensions[_KEY]
+    if state["searcher"] is None:
+        with state["lock"]:  # waitress threads may all arrive at once on the first request
+            if state["searcher"] is None:
+                state["searcher"] = Searcher(settings().index_dir)
+    return state["searcher"]
+
+
+def get_store() -> ObjectStore:
+    """The object store of originals and derivatives' sources."""
+    return ObjectStore(settings().objects_dir)
+
+
+def get_users() -> Users:
+    """The staff accounts kept in the catalog."""
+    return Users(get_catalog())
+
+
+def audience() -> str:
+    """The search audience of whoever is asking: `public` unless logged in."""
+    return current_user.audience if current_user.is_authenticated else "public"
+
+
+def visible_item(id_or_source: str) -> Item:
+    """The item if this visitor may see it; otherwise the same 404 as for a missing item."""
+    catalog = get_catalog()
+    item_id = catalog.resolve(id_or_source)
+    item = catalog.get_item(item_id) if item_id else None
+    if item is None or not may_see(audience(), item.access):
+        abort(404)
+    return item

@@ -1,0 +1,74 @@
+"""The public search page: query box, facets with counts, filters, sorting, paging, snippets."""
+from __future__ import annotations
+
+from math import ceil
+
+from flask import Blueprint, current_app, render_template, request, url_for
+
+from archive.errors import UsageError
+
+from .labels import SORT_LABELS
+from .params import BROWSE_ALL, search_request
+from .resources import audience, get_catalog, get_searcher
+from .suggest import did_you_mean
+
+__all__ = ["bp", "search_url", "facet_url", "PAGES_PER_CHUNK"]
+
+bp = Blueprint("search", __name__)
+
+PAGES_PER_CHUNK = 10  # pages of text and images shown at once on an item page
+# Facet name -> query-string argument that filters on it (year filters through from/to).
+_FACET_ARGS = {"kind": "kind", "languages": "language", "lead_unit": "lead_unit",
+               "collection": "collection"}
+_KEPT = ("q", "kind", "language", "from", "to", "collection", "lead_unit", "sort")
+
+
+def search_url(**changes) -> str:
+    """The search page with this request's arguments, some changed (None drops one)."""
+    args = {k: request.args.get(k) for k in _KEPT if request.args.get(k)}
+    if "page" not in changes:
+        args.pop("page", None)
+    args.update(changes)
+    return url_for("search.index", **{k: v for k, v in args.items() if v not in (None, "")})
+
+
+def facet_url(facet: str, value: str) -> tuple[str, bool]:
+    """(URL that toggles this facet value as a filter, whether it is applied now)."""
+    if facet == "year":
+        active = request.args.get("from") == value and request.args.get("to") == value
+        return (search_url(**{"from": None if active else value,
+                              "to": None if active else value}), active)
+    name = _FACET_ARGS[facet]
+    active = request.args.get(name) == value
+    return search_url(**{name: None if active else value}), active
+
+
+def _page_window(current: int, last: int, width: int = 2) -> list[int]:
+    return list(range(max(1, current - width), min(last, current + width) + 1))
+
+
+def _with_thumbnails(hits) -> set[str]:
+    catalog = get_catalog()
+    return {h.id for h in hits if any(f.role == "thumbnail" for f in catalog.files(h.id))}
+
+
+@bp.get("/")
+def index():
+    """Search (an empty box browses everything this visitor may see, newest first)."""
+    try:
+        req = search_request(request.args, audience=audience(), browse=True,
+                             limit=current_app.config["SEARCH_PAGE_SIZE"],
+                             max_limit=current_app.config["API_MAX_LIMIT"])
+        result = get_searcher().search(req, get_catalog())
+    except UsageError as err:
+        return render_template("search/index.html", error=err.message, result=None, req=None,
+                               sorts=SORT_LABELS), 400
+    suggestion = None
+    if result.total == 0 and req.query != BROWSE_ALL:
+        suggestion = did_you_mean(get_searcher(), get_catalog(), req)
+    last = max(1, ceil(result.total / req.limit))
+    return render_template(
+        "search/index.html", result=result, req=req, error=None, sorts=SORT_LABELS,
+        browsing=req.query == BROWSE_ALL, suggestion=suggestion, last_page=last,
+        page_window=_page_window(req.page, last), thumbnails=_with_thumbnails(result.hits),
+        search_url=search_url, facet_url=facet_url, chunk_size=PAGES_PER_CHUNK)
