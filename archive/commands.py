@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
+from .backup import backup_archive, restore_archive
 from .catalog import Catalog
 from .records import item_record
 from .settings import Settings
@@ -58,7 +60,27 @@ def stats_command(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{name}: {value}")
 
 
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def backup_command(ctx: click.Context, dest: Path) -> None:
+    """Back up the archive into DEST as a BagIt bag (objects, catalog, events)."""
+    report = backup_archive(ctx.obj["settings"], dest)
+    click.echo(f"backed up {report.items} items, {report.objects} objects "
+               f"({report.bytes / 2**20:.1f} MiB) to {report.path}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def restore_command(ctx: click.Context, source: Path) -> None:
+    """Restore a backup bag into an empty data home (then run `ttdn reindex`)."""
+    report = restore_archive(ctx.obj["settings"], source)
+    click.echo(f"restored {report.items} items, {report.objects} objects into {report.path}\n"
+               "now run `ttdn reindex` to rebuild the search index")
+
+
 def register(cli: click.Group) -> None:
     """Add the archive's commands to the root group."""
-    cli.add_command(show_command)
-    cli.add_command(stats_command)
+    for command in (show_command, stats_command, backup_command, restore_command):
+        cli.add_command(command)

@@ -11,6 +11,7 @@ __all__ = [
     "AccessDenied",
     "IndexLocked",
     "NotFound",
+    "StorageFull",
 ]
 
 
@@ -79,3 +80,10 @@ class IndexLocked(ArchiveError):
 
     exit_code = 5
     code = "index-locked"
+
+
+class StorageFull(ArchiveError):
+    """The data home has no room left; the run stops with nothing half-written kept."""
+
+    exit_code = 6
+    code = "storage-full"

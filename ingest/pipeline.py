@@ -1,8 +1,10 @@
 """The ingest pipeline: hash → detect → extract → OCR where needed → store → catalog → index."""
 from __future__ import annotations
 
+import errno
 import logging
 import shutil
+import sqlite3
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -10,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from archive.catalog import Catalog, now_iso
-from archive.errors import ArchiveError, CorruptFile
+from archive.errors import ArchiveError, CorruptFile, StorageFull
 from archive.models import Event, FileRecord, Item, Page, QuarantineEntry
 from archive.settings import Settings
 from archive.store import ObjectStore, sha256_file
@@ -243,6 +245,24 @@ def run_ingest(paths: list[Path], settings: Settings, *, lang: str | None = None
                                            tesseract_langs(sorted(inputs.languages()), "").split("+")
                                            )).strip("+"))
     settings.home.mkdir(parents=True, exist_ok=True)
+    try:
+        return _run(inputs, settings, lang, jobs, on_progress, started)
+    except OSError as err:
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise StorageFull(_FULL.format(home=settings.home)) from err
+    except sqlite3.OperationalError as err:
+        if "full" not in str(err):
+            raise
+        raise StorageFull(_FULL.format(home=settings.home)) from err
+
+
+_FULL = ("the data home {home} is full: free some space (or move TTDN_HOME) and run the same "
+         "ingest again; what was archived is kept and nothing half-written was")
+
+
+def _run(inputs, settings: Settings, lang: str, jobs: int | None,
+         on_progress: Callable[[Progress], None] | None, started: float) -> IngestSummary:
     with Catalog(settings.catalog_path) as catalog:
         run = _Run(settings, catalog, lang=lang, jobs=jobs or settings.jobs, on_progress=on_progress)
         run.store.clean_temp()
