@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 HOME_DIR ?= data
 TESSERACT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-chi-sim \
                   tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-fra
+FONT_PKGS := fonts-dejavu-core
 TEST_PKGS := chromium
 
 .PHONY: install system-deps test-deps ingest serve test bench relevance clean
@@ -17,9 +18,9 @@ $(BIN)/ttdn: setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# Tesseract and its language data from Debian, installed only when missing.
+# Tesseract, its language data and the catalogue font from Debian, installed only when missing.
 system-deps:
-	@bash scripts/system-deps.sh $(TESSERACT_PKGS)
+	@bash scripts/system-deps.sh $(TESSERACT_PKGS) $(FONT_PKGS)
 
 test-deps: install
 	@test -z "$(TEST_PKGS)" || bash scripts/system-deps.sh $(TEST_PKGS)

@@ -3,7 +3,6 @@ picture, captions in every language of the exhibition and a provenance line."""
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pymupdf
 
@@ -15,7 +14,7 @@ from .api import LANGUAGES, Exhibit
 from .fonts import typeface
 from .media import Picture, picture
 
-__all__ = ["build_catalogue", "save_catalogue", "PAPERS", "LANGUAGE_NAMES", "languages_of"]
+__all__ = ["build_catalogue", "PAPERS", "LANGUAGE_NAMES", "languages_of"]
 
 PAPERS = {"a4": "a4-l", "a3": "a3-l"}
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "zh": "中文", "fr": "Français",
@@ -49,6 +48,11 @@ def _e(text: str | None) -> str:
     return html.escape(text or "")
 
 
+def _short(text: str, limit: int = 90) -> str:
+    """A title short enough for one line of the contents list."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 class _Catalogue:
     """Lays out one catalogue; sizes are A4 points times `s`, the paper's scale."""
 
@@ -61,7 +65,8 @@ class _Catalogue:
         self.m = 36 * self.s
         self.face = typeface()
         self.langs = languages_of(exhibition)
-        self._xrefs: dict[tuple, int] = {}  # the same picture twice is stored once
+        # The same picture twice (a map on the cover and on its page) is drawn and stored once.
+        self._pictures: dict[tuple, tuple[Picture | None, int]] = {}
 
     def build(self) -> pymupdf.Document:
         """Cover, introduction, item pages, then page numbers, bookmarks and metadata."""
@@ -102,18 +107,19 @@ class _Catalogue:
 
     def _place(self, page: pymupdf.Page, exhibit: Exhibit, box: pymupdf.Rect) -> Picture | None:
         """Draw the exhibit's picture in the box; None when it has none."""
-        original = exhibit.original
+        original, entry = exhibit.original, exhibit.entry
         if original is None:
             return None
-        entry = exhibit.entry
-        found = picture(self.store.path_for(original.sha256), original.mime, box,
-                        page=entry.page, crop=entry.crop)
+        key = (original.sha256, entry.page, entry.crop, tuple(box))
+        if key not in self._pictures:
+            found = picture(self.store.path_for(original.sha256), original.mime, box,
+                            page=entry.page, crop=entry.crop)
+            self._pictures[key] = (found, 0)
+        found, xref = self._pictures[key]
         if found is None:
             return None
-        key = (original.sha256, entry.page, entry.crop, round(found.rect.width), found.pixels)
-        xref = page.insert_image(found.rect, stream=found.stream if key not in self._xrefs
-                                 else None, xref=self._xrefs.get(key, 0))
-        self._xrefs[key] = xref
+        xref = page.insert_image(found.rect, stream=None if xref else found.stream, xref=xref)
+        self._pictures[key] = (found, xref)
         page.draw_rect(found.rect, color=(0.75, 0.75, 0.75), width=0.5 * self.s)
         return found
 
@@ -144,32 +150,33 @@ class _Catalogue:
         heading = " · ".join(_INTRO[lang] for lang in (langs or ["vi", *self.langs[1:2]]))
         self._html(page, pymupdf.Rect(m, m, self.width - m, m + 30 * s), f"<h2>{_e(heading)}</h2>")
         top, bottom = m + 34 * s, self.height * 0.62
-        columns = self._columns(len(langs), top, bottom)
-        for rect, lang in zip(columns, langs):
-            paragraphs = "".join(f"<p>{_e(p)}</p>" for p in self.ex.intros[lang].split("\n") if p)
-            self._html(page, rect, f'<div lang="{lang}">{paragraphs}</div>')
+        blocks = [self._intro_block(lang) for lang in langs]
+        if len(blocks) == 1:
+            self._html(page, pymupdf.Rect(m, top, self.width - m, bottom), blocks[0])
+        elif blocks:  # Vietnamese on the left, the other languages stacked on the right
+            mid, gap = self.width / 2, 12 * s
+            self._html(page, pymupdf.Rect(m, top, mid - gap, bottom), blocks[0])
+            self._html(page, pymupdf.Rect(mid + gap, top, self.width - m, bottom),
+                       "".join(blocks[1:]))
         self._contents(page, bottom + 10 * s)
 
-    def _columns(self, count: int, top: float, bottom: float) -> list[pymupdf.Rect]:
-        """Two columns side by side (Vietnamese left); a third language and on stack below."""
-        if count <= 1:
-            return [pymupdf.Rect(self.m, top, self.width - self.m, bottom)]
-        mid, gap = self.width / 2, 12 * self.s
-        right = count - 1
-        step = (bottom - top) / right
-        return [pymupdf.Rect(self.m, top, mid - gap, bottom)] + [
-            pymupdf.Rect(mid + gap, top + i * step, self.width - self.m, top + (i + 1) * step)
-            for i in range(right)]
+    def _intro_block(self, lang: str) -> str:
+        paragraphs = "".join(f"<p>{_e(p)}</p>" for p in self.ex.intros[lang].split("\n") if p)
+        return (f'<p class="lang">{_e(LANGUAGE_NAMES[lang].upper())}</p>'
+                f'<div lang="{lang}">{paragraphs}</div>')
 
     def _contents(self, page: pymupdf.Page, top: float) -> None:
         """The list of exhibits with the page each is on, in two columns."""
         s, m = self.s, self.m
         page.draw_line((m, top - 4 * s), (self.width - m, top - 4 * s), color=(0.7, 0.7, 0.7),
                        width=0.5 * s)
-        lines = [f"{n}. {_e(x.item.title or x.entry.item_id)} — tr./p. {n + 2}"
+        lines = [f"{n}. {_e(_short(x.item.title or x.entry.item_id))} — tr./p. {n + 2}"
                  for n, x in enumerate(self.exhibits, start=1)]
         half = (len(lines) + 1) // 2
         mid = self.width / 2
+        self._html(page, pymupdf.Rect(m, top, self.width - m, top + 16 * s),
+                   '<p class="lang">DANH MỤC HIỆN VẬT · EXHIBITS</p>')
+        top += 16 * s
         for rect, chunk in ((pymupdf.Rect(m, top, mid - 12 * s, self.height - m), lines[:half]),
                             (pymupdf.Rect(mid + 12 * s, top, self.width - m, self.height - m),
                              lines[half:])):
@@ -252,8 +259,3 @@ class _Catalogue:
                                "author": self.ex.organization or "", "keywords": self.ex.slug,
                                "creator": "ttdn-archive", "producer": "ttdn-archive (PyMuPDF)"})
 
-
-def save_catalogue(doc: pymupdf.Document, path: Path) -> None:
-    """Subset the fonts (the CJK font is 4 MB whole) and write the file compactly."""
-    doc.subset_fonts()
-    doc.save(path, garbage=3, deflate=True)

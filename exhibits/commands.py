@@ -239,7 +239,8 @@ def show_command(ctx: click.Context, slug: str, as_json: bool, audience: str) ->
     with _catalog(ctx) as catalog:
         exhibition = api.get(catalog, slug, audience=audience)
         exhibits = api.exhibits_of(catalog, exhibition)
-        trail = api.events(catalog, slug)
+        # Who edited what is staff business: the public view carries no audit trail.
+        trail = api.events(catalog, slug) if audience != "public" else []
     if as_json:
         data = exhibition.to_dict()
         for entry, x in zip(data["entries"], exhibits):

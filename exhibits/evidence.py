@@ -15,7 +15,7 @@ from archive.store import ObjectStore
 
 from .api import LANGUAGES, Exhibit
 
-__all__ = ["write_bag", "caption_rows", "CSV_COLUMNS", "CATALOGUE_NAME"]
+__all__ = ["write_bag", "check_target", "caption_rows", "CSV_COLUMNS", "CATALOGUE_NAME"]
 
 CATALOGUE_NAME = "catalogue.pdf"
 CSV_COLUMNS = ("position", "section", "item_id", "title", "kind", "access", "source", "file",
@@ -88,7 +88,8 @@ def _bag_info(exhibition: Exhibition, exported_at: str) -> dict[str, str]:
     return info
 
 
-def _check_target(directory: Path) -> None:
+def check_target(directory: Path) -> None:
+    """Refuse a folder that holds anything: an export never mixes with or replaces other files."""
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise UsageError(f"{directory} already exists and is not an empty folder: choose a new"
                          " folder for the evidence pack")
@@ -98,7 +99,7 @@ def write_bag(directory: Path, exhibition: Exhibition, exhibits: list[Exhibit], 
               store: ObjectStore, catalogue: bytes, exported_at: str) -> bagit.Bag:
     """Build the bag in a staging folder beside `directory`, then move it into place whole."""
     directory = Path(directory)
-    _check_target(directory)
+    check_target(directory)
     staging = directory.parent / f".{directory.name}.partial"
     shutil.rmtree(staging, ignore_errors=True)  # left by a killed export of the same bag
     (staging / "originals").mkdir(parents=True)

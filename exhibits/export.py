@@ -15,7 +15,7 @@ from archive.store import ObjectStore
 
 from .api import exhibits_of
 from .catalogue import PAPERS, build_catalogue
-from .evidence import write_bag
+from .evidence import check_target, write_bag
 
 __all__ = ["ExportResult", "export", "export_pdf", "export_bag"]
 
@@ -62,6 +62,8 @@ def export(settings: Settings, catalog: Catalog, slug: str, *, pdf: Path | None 
         raise UsageError(f"{slug!r} has no items to export: add some with `ttdn exhibit add`")
     shown_ids = {x.entry.id for x in shown}
     skipped = [x.label for x in exhibits_of(catalog, exhibition) if x.entry.id not in shown_ids]
+    if bag is not None:
+        check_target(Path(bag))  # before the slow part, not after it
     store = ObjectStore(settings.objects_dir)
     stamp = now_iso()
     doc = build_catalogue(exhibition, shown, store=store, paper=paper, made_on=stamp[:10])
