@@ -89,3 +89,20 @@ def test_poor_scan_is_straightened_despeckled_and_binarized() -> None:
     assert set(np.unique(np.asarray(prepared))) == {0, 255}
     assert abs(_skew_angle(prepared)) < 0.5
     assert prepared.width > 1.45 * page.width  # 200 dpi brought to ~300
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "I;16", "1", "CMYK"])
+def test_every_image_mode_becomes_black_text_on_white(straight_page: Image.Image,
+                                                      mode: str) -> None:
+    """Transparent margins show as paper, 16-bit scans keep their contrast, and so on."""
+    page = straight_page.convert("L")
+    if mode == "I;16":
+        image = Image.fromarray(np.asarray(page, dtype=np.uint16) * 257)
+    elif mode in ("RGBA", "LA"):
+        image = Image.new(mode, page.size)  # all black: only the alpha draws the text
+        image.putalpha(page.point(lambda v: 255 - v))
+    else:
+        image = page.convert(mode)
+    prepared = np.asarray(prepare_for_ocr(image, dpi=300))
+    assert prepared.shape == (page.height, page.width)
+    assert np.mean(prepared > 200) > 0.8 and np.count_nonzero(prepared < 100) > 10_000
