@@ -6,9 +6,9 @@ HOME_DIR ?= data
 TESSERACT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-chi-sim \
                   tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-fra
 FONT_PKGS := fonts-dejavu-core
-TEST_PKGS := chromium
+TEST_PKGS := chromium fonts-wqy-microhei
 
-.PHONY: install system-deps test-deps ingest serve test bench relevance clean
+.PHONY: install system-deps test-deps ingest serve test bench relevance clean screenshots portal-load i18n
 
 install: system-deps $(BIN)/ttdn
 
@@ -37,6 +37,17 @@ test: test-deps
 
 bench: test-deps
 	$(BIN)/python bench/run.py
+
+screenshots: test-deps
+	$(BIN)/python -m tests.browser.screenshots --home $(HOME_DIR)
+
+portal-load: install
+	$(BIN)/python bench/portal_load.py --home $(HOME_DIR)
+
+i18n: install
+	$(BIN)/pybabel extract -F web/babel.cfg -k _l --no-location --sort-output --project=ttdn-archive -o web/translations/messages.pot web
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --width 100 --ignore-obsolete
+	$(BIN)/pybabel compile -d web/translations
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -6,7 +6,7 @@ from collections import Counter
 
 from .catalog import Catalog
 from .models import ITEM_FIELDS, Item
-from .relations import translated_ids
+from .translations import translated_ids
 
 __all__ = ["collection_stats", "LOW_CONFIDENCE"]
 

@@ -15,6 +15,7 @@ from .resources import audience, get_catalog, get_searcher, visible_item
 __all__ = ["bp"]
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+_MAX_TYPED = 100  # characters of a search box worth completing
 
 
 @bp.errorhandler(UsageError)
@@ -31,11 +32,22 @@ def search():
     return jsonify(get_searcher().search(req, get_catalog()).to_dict())
 
 
+@bp.get("/suggest")
+def suggest():
+    """Completions for the search box: words and titles of items this caller may see."""
+    text = (request.args.get("q") or "").strip()
+    if not text:
+        return jsonify(titles=[], terms=[])
+    limit = request.args.get("limit", 8, type=int)
+    return jsonify(get_searcher().autocomplete(text[:_MAX_TYPED], audience=audience(),
+                                               limit=max(1, min(limit, 20))))
+
+
 @bp.get("/items/<item_id>")
 def item(item_id: str):
     """What `ttdn show --json` prints, for an item this caller may see (else 404)."""
     found = visible_item(item_id)
-    record = item_record(get_catalog(), found.id)
+    record = item_record(get_catalog(), found.id, visible=visible_levels(audience()))
     if audience() == "public":
         # Who changed what is the staff's business: the public sees that and when, not who.
         record["events"] = [{"action": e["action"], "at": e["at"], "actor": None, "detail": {},

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -69,9 +69,13 @@ def _error_pages(app: Flask) -> None:
     """One page per error status; the API answers JSON instead."""
 
     def page(status: int, message: str | None = None):
-        if request.blueprint == "api":
+        if request.blueprint == "api" or request.path.startswith("/api/"):
             return {"error": _REASONS.get(status, "error")}, status
-        return render_template("errors/error.html", status=status, message=message), status
+        # The language links point at the home page, not back at the asked path: a missing and a
+        # forbidden item must answer with byte-identical pages.
+        home = lambda code: url_for("search.index", lang=code)  # noqa: E731
+        return render_template("errors/error.html", status=status, message=message,
+                               language_url=home), status
 
     for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, lambda e, s=status: page(s))

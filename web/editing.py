@@ -2,32 +2,34 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from archive.catalog import Catalog
 from archive.errors import IndexLocked
-from archive.models import LIST_FIELDS, Item
+from archive.models import Item
 from search.index import sync_index
 
-__all__ = ["form_values", "changes", "save_changes"]
+__all__ = ["form_values", "changes", "save_changes", "LIST_VALUED"]
 
 log = logging.getLogger(__name__)
+# Fields holding lists, read from the dataclass so new ones (recipients, ...) are lists too.
+LIST_VALUED = frozenset(f.name for f in fields(Item) if f.default_factory is list)
 
 
 def _parse(name: str, raw: str | None):
     text = (raw or "").strip()
-    if name in LIST_FIELDS:
-        values = [v.strip() for v in text.split(";") if v.strip()]
+    if name in LIST_VALUED:
+        values = [v.strip() for v in text.splitlines() if v.strip()]
         return [v.lower() for v in values] if name == "languages" else values
     return text or None
 
 
 def form_values(item: Item, fields: tuple[str, ...]) -> dict[str, str]:
-    """An item's fields as form text (lists joined with "; ")."""
+    """An item's fields as form text (lists one value per line)."""
     values = {}
     for name in (*fields, "kind", "access"):
         value = getattr(item, name, None)
-        values[name] = "; ".join(value) if isinstance(value, list) else (value or "")
+        values[name] = "\n".join(value) if isinstance(value, list) else (value or "")
     return values
 
 

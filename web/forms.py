@@ -6,9 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from archive.models import ITEM_FIELDS, KINDS, LIST_FIELDS
+from archive.models import ITEM_FIELDS, KINDS
 
-from .labels import FIELD_LABELS, KIND_LABELS, ACCESS_LABELS
+from .editing import LIST_VALUED
+from .labels import ACCESS_LABELS, FIELD_LABELS, KIND_LABELS
+
+try:
+    from wtforms.fields.choices import SelectChoice as _choice
+except ImportError:  # WTForms before 3.3 takes (value, label) pairs
+    def _choice(value: str, label) -> tuple:
+        return (value, label)
 
 __all__ = ["LoginForm", "edit_form", "EDITABLE", "LONG_FIELDS"]
 
@@ -28,7 +35,7 @@ class LoginForm(FlaskForm):
 class _EditBase(FlaskForm):
     """Kind and access; the metadata fields are added per field below."""
 
-    kind = SelectField(FIELD_LABELS["kind"], choices=[(k, KIND_LABELS[k]) for k in KINDS])
+    kind = SelectField(FIELD_LABELS["kind"], choices=[_choice(k, KIND_LABELS[k]) for k in KINDS])
     access = SelectField(FIELD_LABELS["access"])
 
 
@@ -37,8 +44,9 @@ def _field(name: str):
     validators = [Optional(), Length(max=_MAX)]
     if name in LONG_FIELDS:
         return TextAreaField(label, validators=validators)
-    description = _l("Separate several values with ;") if name in LIST_FIELDS else ""
-    return StringField(label, validators=validators, description=description)
+    if name in LIST_VALUED:  # one per line: values themselves may hold ";" or ","
+        return TextAreaField(label, validators=validators, description=_l("One value per line"))
+    return StringField(label, validators=validators)
 
 
 EditItemForm = type("EditItemForm", (_EditBase,), {name: _field(name) for name in EDITABLE})
@@ -47,5 +55,5 @@ EditItemForm = type("EditItemForm", (_EditBase,), {name: _field(name) for name i
 def edit_form(levels: tuple[str, ...], **kwargs) -> FlaskForm:
     """The edit form offering only the access levels this editor may set."""
     form = EditItemForm(**kwargs)
-    form.access.choices = [(a, ACCESS_LABELS[a]) for a in levels]
+    form.access.choices = [_choice(a, ACCESS_LABELS[a]) for a in levels]
     return form

@@ -7,14 +7,13 @@ from pathlib import PurePosixPath
 from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
-from archive.errors import UsageError
+from archive.errors import NotFound
 from archive.models import ITEM_FIELDS, FileRecord, Item
-from archive.relations import translation_links
-from search.access import may_see
-from search.query import SearchRequest
+from archive.records import item_record
+from archive.translations import translation_links
+from search.access import may_see, visible_levels
 
 from .derivatives import SIZES, page_image, renderable
-from .params import BROWSE_ALL
 from .resources import audience, get_catalog, get_searcher, get_store, settings, visible_item
 from .search_views import PAGES_PER_CHUNK
 
@@ -53,16 +52,12 @@ def _visible(ids: list[str]) -> list[Item]:
 
 
 def _related(item: Item) -> list:
-    """Other items of the same collection this visitor may see, newest first."""
-    if not item.collection:
-        return []
-    req = SearchRequest(query=BROWSE_ALL, filters={"collection": item.collection}, sort="date",
-                        limit=_RELATED + 1, audience=audience())
+    """Items like this one (shared words, places, subjects) that this visitor may see."""
     try:
-        hits = get_searcher().search(req, get_catalog()).hits
-    except UsageError:
+        return get_searcher().more_like_this(item.id, get_catalog(), audience=audience(),
+                                             limit=_RELATED).hits
+    except NotFound:  # not in the index yet (ingest is still writing it)
         return []
-    return [h for h in hits if h.id != item.id][:_RELATED]
 
 
 def _cached(response, item: Item):
@@ -78,20 +73,23 @@ def show(item_id: str):
     """The item page."""
     item = visible_item(item_id)
     catalog = get_catalog()
-    pages = catalog.pages(item.id)
+    record = item_record(catalog, item.id, visible=visible_levels(audience()))
+    pages = record["pages"]
     chunks = max(1, ceil(len(pages) / PAGES_PER_CHUNK))
     chunk = min(max(request.args.get("pp", 1, type=int), 1), chunks)
     original_id, translation_ids = translation_links(catalog, item)
     original = original_of(item)
     return render_template(
-        "items/show.html", item=item, rows=metadata_rows(item), sources=catalog.sources(item.id),
+        "items/show.html", item=item, rows=metadata_rows(item), sources=record["sources"],
         original=original, renderable=renderable(original),
         has_thumbnail=_file(item, "thumbnail") is not None,
         zoomable=item.kind in _ZOOMABLE and renderable(original),
         pages=pages[(chunk - 1) * PAGES_PER_CHUNK:chunk * PAGES_PER_CHUNK], page_total=len(pages),
-        chunk=chunk, chunks=chunks, chunk_size=PAGES_PER_CHUNK, translation_of=_visible([original_id] if original_id else []),
+        chunk=chunk, chunks=chunks, chunk_size=PAGES_PER_CHUNK,
+        translation_of=_visible([original_id] if original_id else []),
         translations=_visible(translation_ids), related=_related(item),
-        events=catalog.events(item.id))
+        cites=record.get("cites", []), cited_by=record.get("cited_by", []),
+        events=record["events"])
 
 
 @bp.get("/<item_id>/thumbnail.jpg")

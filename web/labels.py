@@ -53,9 +53,11 @@ ROLE_LABELS = {"staff": _l("Staff"), "curator": _l("Curator"), "admin": _l("Admi
 SORT_LABELS = {"relevance": _l("Relevance"), "date": _l("Newest first"), "title": _l("Title A-Z")}
 FACET_LABELS = {"kind": _l("Kind"), "languages": _l("Language"), "year": _l("Year"),
                 "lead_unit": _l("Lead unit"), "collection": _l("Collection"),
+                "issuer": _l("Issuing body"), "doc_type": _l("Document type"),
                 "access": _l("Access")}
 _TABLES = {"field": FIELD_LABELS, "kind": KIND_LABELS, "access": ACCESS_LABELS,
-           "origin": ORIGIN_LABELS, "action": ACTION_LABELS, "sort": SORT_LABELS, "role": ROLE_LABELS,
+           "origin": ORIGIN_LABELS, "action": ACTION_LABELS, "sort": SORT_LABELS,
+           "role": ROLE_LABELS,
            "facet": FACET_LABELS}
 
 

@@ -53,6 +53,10 @@ _SCHEMAS = {
         "facets": {"type": "object", "description": "facet -> value -> count",
                    "additionalProperties": {"type": "object",
                                             "additionalProperties": {"type": "integer"}}}}},
+    "Suggestions": {"type": "object", "properties": {
+        "terms": {"type": "array", "items": _STR},
+        "titles": {"type": "array", "items": {"type": "object", "properties": {
+            "id": _STR, "title": _STR}}}}},
     "Item": {"type": "object", "additionalProperties": True,
              "description": "Every field of the item (Dublin Core and the domain's own), its "
                             "sources, files, pages [{n, text, origin, confidence, language}] "
@@ -83,6 +87,13 @@ def openapi_document() -> dict:
                 "parameters": _SEARCH_PARAMS,
                 "responses": {"200": {"description": "Hits and facet counts",
                                       "content": json_of("SearchResult")}, "400": _ERROR}}},
+            "/api/suggest": {"get": {
+                "summary": "Completions for a search box (autocomplete)",
+                "parameters": [_param("q", "What has been typed so far", _STR, required=True),
+                               _param("limit", "At most this many of each", {
+                                   **_INT, "maximum": 20, "default": 8})],
+                "responses": {"200": {"description": "Completed queries and item titles",
+                                      "content": json_of("Suggestions")}}}},
             "/api/items/{id}": {"get": {
                 "summary": "One item (the JSON of `ttdn show --json`)",
                 "parameters": [_param("id", "The item id", _STR, where="path", required=True)],

@@ -4,15 +4,18 @@ from __future__ import annotations
 from werkzeug.datastructures import MultiDict
 
 from archive.errors import UsageError
+from search.facets import FACETS
 from search.query import SearchRequest
 
 __all__ = ["search_request", "FILTER_ARGS", "BROWSE_ALL"]
 
 # `lang` is taken: it picks the interface language, so the language filter is `language`.
 
-# Facet filters beyond kind and language: query-string name -> index field.
-FILTER_ARGS = {"collection": "collection", "lead_unit": "lead_unit"}
+# Facets that filter under their own name (year too: "2017" or a decade such as "1940s");
+# kind and language have arguments of their own, access is the audience's, never a filter.
+FILTER_ARGS = tuple(f for f in FACETS if f not in ("kind", "languages", "access"))
 BROWSE_ALL = "*"  # what an empty search box means: everything this audience may see
+BROWSE_SORT = "date"  # an empty box lists the newest first
 
 
 def _int(args: MultiDict, name: str, default: int | None, low: int, high: int) -> int | None:
@@ -24,14 +27,18 @@ def _int(args: MultiDict, name: str, default: int | None, low: int, high: int) -
     return int(raw)
 
 
+def _default_sort(query: str, browse: bool) -> str:
+    # The page lists everything newest first; the API defaults as `ttdn search` does.
+    return BROWSE_SORT if browse and query == BROWSE_ALL else "relevance"
+
+
 def search_request(args: MultiDict, *, audience: str, limit: int, max_limit: int,
                    browse: bool = False) -> SearchRequest:
-    """A SearchRequest from ?q=&kind=&language=&from=&to=&collection=&lead_unit=&sort=&page=&limit=."""
+    """A SearchRequest from ?q=&kind=&language=&from=&to=&sort=&page=&limit= and facet filters."""
     query = (args.get("q") or "").strip()
     if not query and browse:
         query = BROWSE_ALL
-    filters = {field: args[name].strip() for name, field in FILTER_ARGS.items()
-               if (args.get(name) or "").strip()}
+    filters = {name: args[name].strip() for name in FILTER_ARGS if (args.get(name) or "").strip()}
     return SearchRequest(
         query=query,
         kind=(args.get("kind") or "").strip() or None,
@@ -41,6 +48,6 @@ def search_request(args: MultiDict, *, audience: str, limit: int, max_limit: int
         year_to=_int(args, "to", None, 1, 9999),
         limit=_int(args, "limit", limit, 1, max_limit),
         page=_int(args, "page", 1, 1, 10_000),
-        sort=(args.get("sort") or ("date" if query == BROWSE_ALL else "relevance")).strip(),
+        sort=(args.get("sort") or _default_sort(query, browse)).strip(),
         audience=audience,
     )

@@ -8,19 +8,17 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from archive.errors import UsageError
 
 from .labels import SORT_LABELS
-from .params import BROWSE_ALL, search_request
+from .params import BROWSE_ALL, FILTER_ARGS, search_request
 from .resources import audience, get_catalog, get_searcher
-from .suggest import did_you_mean
 
 __all__ = ["bp", "search_url", "facet_url", "PAGES_PER_CHUNK"]
 
 bp = Blueprint("search", __name__)
 
 PAGES_PER_CHUNK = 10  # pages of text and images shown at once on an item page
-# Facet name -> query-string argument that filters on it (year filters through from/to).
-_FACET_ARGS = {"kind": "kind", "languages": "language", "lead_unit": "lead_unit",
-               "collection": "collection"}
-_KEPT = ("q", "kind", "language", "from", "to", "collection", "lead_unit", "sort")
+# Facet name -> query-string argument that filters on it.
+_FACET_ARGS = {"kind": "kind", "languages": "language", **{f: f for f in FILTER_ARGS}}
+_KEPT = ("q", "kind", "language", "from", "to", "sort", *FILTER_ARGS)
 
 
 def search_url(**changes) -> str:
@@ -34,10 +32,6 @@ def search_url(**changes) -> str:
 
 def facet_url(facet: str, value: str) -> tuple[str, bool]:
     """(URL that toggles this facet value as a filter, whether it is applied now)."""
-    if facet == "year":
-        active = request.args.get("from") == value and request.args.get("to") == value
-        return (search_url(**{"from": None if active else value,
-                              "to": None if active else value}), active)
     name = _FACET_ARGS[facet]
     active = request.args.get(name) == value
     return search_url(**{name: None if active else value}), active
@@ -63,12 +57,10 @@ def index():
     except UsageError as err:
         return render_template("search/index.html", error=err.message, result=None, req=None,
                                sorts=SORT_LABELS), 400
-    suggestion = None
-    if result.total == 0 and req.query != BROWSE_ALL:
-        suggestion = did_you_mean(get_searcher(), get_catalog(), req)
     last = max(1, ceil(result.total / req.limit))
     return render_template(
         "search/index.html", result=result, req=req, error=None, sorts=SORT_LABELS,
-        browsing=req.query == BROWSE_ALL, suggestion=suggestion, last_page=last,
+        browsing=req.query == BROWSE_ALL, last_page=last,
         page_window=_page_window(req.page, last), thumbnails=_with_thumbnails(result.hits),
-        search_url=search_url, facet_url=facet_url, chunk_size=PAGES_PER_CHUNK)
+        search_url=search_url, facet_url=facet_url, chunk_size=PAGES_PER_CHUNK,
+        filter_args=FILTER_ARGS, facet_args=_FACET_ARGS)

@@ -79,6 +79,8 @@ def login_limiter() -> LoginLimiter:
 def _add_headers(response: Response) -> Response:
     for name, value in _HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS: browsers keep to it
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # A page made for a logged-in reader must never sit in a shared cache.
     if current_user and current_user.is_authenticated:
         response.headers["Cache-Control"] = "private, no-store"

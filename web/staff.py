@@ -13,7 +13,7 @@ from archive.statistics import collection_stats
 from search.access import visible_levels
 
 from .charts import bar_chart
-from .editing import changes, form_values, save_changes
+from .editing import LIST_VALUED, changes, form_values, save_changes
 from .forms import EDITABLE, LONG_FIELDS, edit_form
 from .labels import label, language_name
 from .resources import audience, get_catalog, get_searcher, settings, visible_item
@@ -50,7 +50,7 @@ def edit(item_id: str):
     form = edit_form(levels, data=form_values(item, EDITABLE))
     if not form.validate_on_submit():
         return render_template("staff/edit.html", item=item, form=form, fields=EDITABLE,
-                               long_fields=LONG_FIELDS)
+                               long_fields=LONG_FIELDS, list_fields=LIST_VALUED)
     changed = changes(item, form.data, EDITABLE)
     if not changed:
         flash(_("Nothing was changed."), "info")
@@ -89,7 +89,7 @@ def stats():
 
 
 def stats_csv(data: dict) -> str:
-    """The statistics as CSV rows (section, key, value); cells that look like formulas are quoted."""
+    """The statistics as CSV rows (section, key, value); formula-like cells are quoted."""
     buffer = io.StringIO()
     out = csv.writer(buffer)
     out.writerow(["section", "key", "value"])

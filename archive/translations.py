@@ -1,4 +1,4 @@
-"""Links between items: translations (the `translation_of` field, named by id, source or identifier)."""
+"""Translation links: `translation_of` names another item by its id, a source or its identifier."""
 from __future__ import annotations
 
 import json

@@ -1,0 +1,146 @@
+"""Load on /api/search: N concurrent clients for T seconds against `ttdn serve` on loopback.
+
+    .venv/bin/python bench/portal_load.py --home data [--clients 16] [--seconds 30]
+
+Starts `ttdn serve` (waitress) on a free port as its own process, so the clients' threads do
+not share its interpreter, waits until it answers, warms it up, then lets every client send
+one query after another (a fixed mix of real queries, public audience) and prints requests per
+second and latency percentiles. Exits 1 when any request failed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+QUERIES = ["lang son", "Lạng Sơn", "thông tin đối ngoại", "51/KH-UBND", "hoang sa truong sa",
+           "cửa khẩu", "谅山", "loai:bando", "nam:2017", "biên giới", "du lịch", "nghị định",
+           "xử phạt vi phạm", "an ninh", "phát ngôn báo chí", "Formosa"]
+_WARMUP = 2.0  # seconds of traffic before measuring: first requests open files, fill caches
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_server(home: Path, port: int, threads: int) -> subprocess.Popen:
+    ttdn = Path(sys.executable).with_name("ttdn")
+    env = {**os.environ, "TTDN_SECRET_KEY": os.environ.get("TTDN_SECRET_KEY", "bench-only")}
+    return subprocess.Popen([str(ttdn), "--home", str(home), "serve", "--port", str(port),
+                             "--threads", str(threads)], env=env, stderr=subprocess.DEVNULL)
+
+
+def _wait_until_up(base: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server at {base} did not answer within {timeout:.0f} s")
+
+
+def _client(base: str, offset: int, stop: threading.Event, measure_from: list[float],
+            latencies: list[float], errors: list[str]) -> None:
+    """Send queries until stopped; record latencies of requests started after the warm-up."""
+    i = offset
+    while not stop.is_set():
+        url = f"{base}/api/search?q={urllib.parse.quote(QUERIES[i % len(QUERIES)])}"
+        i += 1
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                body = response.read()
+                ok = response.status == 200 and b'"total"' in body
+        except (urllib.error.URLError, OSError) as err:
+            ok, body = False, str(err).encode()
+        elapsed = time.perf_counter() - started
+        if started >= measure_from[0]:
+            latencies.append(elapsed)  # list.append is atomic under the GIL
+            if not ok:
+                errors.append(body[:200].decode("utf-8", "replace"))
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run(home: Path, clients: int, seconds: float, threads: int) -> dict:
+    """Serve `home`, load it, stop the server; return the figures."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _start_server(home, port, threads)
+    try:
+        _wait_until_up(base)
+        stop, latencies, errors = threading.Event(), [], []
+        measure_from = [time.perf_counter() + _WARMUP]
+        workers = [threading.Thread(target=_client, args=(base, n, stop, measure_from, latencies,
+                                                          errors), daemon=True)
+                   for n in range(clients)]
+        for worker in workers:
+            worker.start()
+        time.sleep(_WARMUP + seconds)
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=60)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return {
+        "clients": clients, "seconds": seconds, "server_threads": threads,
+        "requests": len(latencies), "errors": len(errors),
+        "requests_per_second": round(len(latencies) / seconds, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+        "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1) if latencies else None,
+        "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1) if latencies else None,
+        "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+        "first_errors": errors[:3],
+    }
+
+
+def main() -> None:
+    """Parse the arguments, run, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", default=os.environ.get("TTDN_HOME", "data"),
+                        help="an ingested data home (default: $TTDN_HOME or ./data)")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    home = Path(args.home).resolve()
+    if not (home / "catalog.sqlite3").is_file():
+        raise SystemExit(f"{home} holds no archive: run `make ingest` (or ingest into --home)")
+    figures = run(home, args.clients, args.seconds, args.threads)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+    else:
+        print(f"/api/search, {figures['clients']} clients, {figures['seconds']:.0f} s, "
+              f"waitress {figures['server_threads']} threads on 127.0.0.1")
+        print(f"requests: {figures['requests']}  errors: {figures['errors']}")
+        print(f"requests/s: {figures['requests_per_second']}")
+        print(f"latency ms: p50 {figures['p50_ms']}  p95 {figures['p95_ms']}  "
+              f"p99 {figures['p99_ms']}  max {figures['max_ms']}")
+        for error in figures["first_errors"]:
+            print(f"error: {error}")
+    sys.exit(1 if figures["errors"] else 0)
+
+
+if __name__ == "__main__":
+    main()
