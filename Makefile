@@ -40,6 +40,7 @@ bench: test-deps
 
 screenshots: test-deps
 	$(BIN)/python -m tests.browser.screenshots --home $(HOME_DIR)
+	TTDN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/browser/test_exhibits_e2e.py
 
 portal-load: install
 	$(BIN)/python bench/portal_load.py --home $(HOME_DIR)

@@ -10,7 +10,8 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from archive.settings import load_settings
 
-from . import api, auth, items, resources, search_views, security, staff
+from . import (api, auth, exhibits, exhibits_public, items, resources, search_views, security,
+               staff)
 from .i18n import init_i18n, select_locale
 from .markup import init_filters
 
@@ -54,7 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_login(app)
     init_i18n(app)
     init_filters(app)
-    for blueprint in (search_views.bp, items.bp, auth.bp, staff.bp, api.bp):
+    for blueprint in (search_views.bp, items.bp, auth.bp, staff.bp, exhibits.bp,
+                      exhibits_public.bp, api.bp):
         app.register_blueprint(blueprint)
     _error_pages(app)
 

@@ -89,7 +89,14 @@ def show(item_id: str):
         translation_of=_visible([original_id] if original_id else []),
         translations=_visible(translation_ids), related=_related(item),
         cites=record.get("cites", []), cited_by=record.get("cited_by", []),
-        events=record["events"])
+        events=_events_for_visitor(record["events"]))
+
+
+def _events_for_visitor(events: list[dict]) -> list[dict]:
+    """Curators' exhibition work on an item is staff business: visitors see the item's own history."""
+    if current_user.is_authenticated:
+        return events
+    return [e for e in events if not e["action"].startswith("exhibit-")]
 
 
 @bp.get("/<item_id>/thumbnail.jpg")
