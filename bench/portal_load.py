@@ -99,6 +99,7 @@ def run(home: Path, clients: int, seconds: float, threads: int) -> dict:
         stop.set()
         for worker in workers:
             worker.join(timeout=60)
+        peak_mib = _peak_rss_mib(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -110,8 +111,20 @@ def run(home: Path, clients: int, seconds: float, threads: int) -> dict:
         "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1) if latencies else None,
         "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1) if latencies else None,
         "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
-        "first_errors": errors[:3],
+        "first_errors": errors[:3], "server_peak_rss_mib": peak_mib,
     }
+
+
+def _peak_rss_mib(pid: int) -> int | None:
+    """The server process's peak resident memory (VmHWM), read before it is stopped."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return None
 
 
 def main() -> None:

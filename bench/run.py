@@ -1,92 +1,63 @@
-"""`make bench`: ingest and query figures on this machine, printed as a table and kept as JSON."""
+"""`make bench`: every figure beside the reference that bounds it, one table, bench/results.json.
+
+Runs, in order: ingest (OCR vs bare Tesseract, born-digital vs bare PyMuPDF, re-ingest, peak
+memory), the search benchmark (index build, query latency at 10k and 100k pages vs SQLite FTS5),
+the portal under 16 concurrent clients for 30 s, and a 20-item exhibition export. Sized for
+about ten minutes on 2 cores.
+"""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import pymupdf
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-EVAL = REPO.parent / "shared" / "eval"
+PYTHON = sys.executable
 
-from archive.catalog import Catalog  # noqa: E402
-from archive.settings import load_settings  # noqa: E402
-from ingest.pipeline import run_ingest  # noqa: E402
-from search.query import Searcher, SearchRequest  # noqa: E402
-
-QUERIES = ["lang son", "Lạng Sơn", "thông tin đối ngoại", "nghi dinh", "\"xử phạt vi phạm\"",
-           "244/2026/NĐ-CP", "谅山", "kind:map plan", "bảo vệ bí mật", "an ninh"]
+from bench.ingest_bench import measure_ingest  # noqa: E402
+from bench.portal_load import run as portal_run  # noqa: E402
 
 
-def _bare_text_rate(pdfs: list[Path]) -> tuple[int, float]:
-    started, pages = time.perf_counter(), 0
-    for pdf in pdfs:
-        with pymupdf.open(pdf) as doc:
-            for page in doc:
-                page.get_text()
-                pages += 1
-    return pages, time.perf_counter() - started
+def _corpus_home(work: Path) -> Path:
+    home = work / "corpus-home"
+    ttdn = str(Path(PYTHON).with_name("ttdn"))
+    subprocess.run([ttdn, "--home", str(home), "ingest", str(REPO / "corpus")], check=True,
+                   capture_output=True)
+    return home
 
 
-def _ingest(folder: Path, home: Path) -> tuple[dict, float]:
-    settings = load_settings(home)
-    summary = run_ingest([folder], settings)
-    return summary.to_dict(), summary.seconds
-
-
-def _query_latency(home: Path, rounds: int = 5) -> dict:
-    settings = load_settings(home)
-    searcher = Searcher(settings.index_dir)
-    times = []
-    with Catalog(settings.catalog_path) as catalog:
-        for _ in range(rounds):
-            for q in QUERIES:
-                started = time.perf_counter()
-                searcher.search(SearchRequest(query=q), catalog)
-                times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return {"queries": len(times), "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[int(len(times) * 0.95) - 1], 1)}
+def _script(name: str, *args: str) -> str:
+    proc = subprocess.run([PYTHON, str(REPO / "bench" / name), *args], capture_output=True,
+                          text=True, cwd=REPO, check=False)
+    if proc.returncode != 0:
+        return f"failed ({proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}"
+    return proc.stdout.strip()
 
 
 def main() -> None:
-    """Run every measurement and print the table."""
-    work = Path(tempfile.mkdtemp(prefix="ttdn-bench-"))
-    results: dict[str, object] = {"cores": os.cpu_count()}
-    try:
-        docs = sorted((EVAL / "corpus" / "documents").glob("*.pdf"))
-        folder = work / "docs"
-        folder.mkdir()
-        for pdf in docs:
-            shutil.copy(pdf, folder / pdf.name)
-        bare_pages, bare_s = _bare_text_rate(docs)
-        summary, seconds = _ingest(folder, work / "home-docs")
-        results["born_digital"] = {"pages": summary["pages"], "ingest_pages_per_s":
-                                   round(summary["pages"] / seconds, 1),
-                                   "bare_pymupdf_pages_per_s": round(bare_pages / bare_s, 1)}
-        _, again = _ingest(folder, work / "home-docs")
-        results["reingest_unchanged_s"] = {"first": round(seconds, 2), "again": round(again, 2)}
-        scans = work / "scans"
-        scans.mkdir()
-        for scan in sorted((EVAL / "corpus" / "scans").glob("*.pdf"))[:3]:
-            shutil.copy(scan, scans / scan.name)
-        summary, seconds = _ingest(scans, work / "home-scans")
-        results["ocr"] = {"pages": summary["ocr_pages"], "seconds": round(seconds, 1),
-                          "pages_per_s": round(summary["ocr_pages"] / seconds, 3)}
-        results["query"] = _query_latency(work / "home-docs")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    """Measure everything and print the table."""
+    results: dict[str, object] = {"ingest": measure_ingest()}
+    with tempfile.TemporaryDirectory(prefix="ttdn-bench-") as scratch:
+        home = _corpus_home(Path(scratch))
+        portal = portal_run(home, clients=16, seconds=30, threads=8)
+        results["portal"] = portal
+        results["exhibit_export"] = _script("exhibit_export.py", "--home", str(home))
+    results["search"] = _script("search_bench.py")
     out = REPO / "bench" / "results.json"
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    for key, value in results.items():
-        print(f"{key:24} {value}")
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"{'figure':28} {'value':>10} {'reference':>10} {'ratio':>7}  reference is")
+    for name, row in results["ingest"].items():
+        print(f"{name:28} {row['value']!s:>10} {row['reference']!s:>10} {row['ratio']!s:>7}  "
+              f"{row['reference_is']}")
+    print(f"{'portal_requests_per_s':28} {portal['requests_per_second']!s:>10}  "
+          f"p50 {portal['p50_ms']} ms, p95 {portal['p95_ms']} ms, errors {portal['errors']}, "
+          f"server peak {portal['server_peak_rss_mib']} MiB")
+    print(f"\nexhibition export:\n{results['exhibit_export']}")
+    print(f"\nsearch:\n{results['search']}")
+    print(f"\nwritten to {out.relative_to(REPO)}")
 
 
 if __name__ == "__main__":
