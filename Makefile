@@ -38,6 +38,9 @@ test: test-deps
 bench: test-deps
 	$(BIN)/python bench/run.py
 
+relevance: test-deps
+	$(BIN)/python bench/relevance.py
+
 screenshots: test-deps
 	$(BIN)/python -m tests.browser.screenshots --home $(HOME_DIR)
 	TTDN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/browser/test_exhibits_e2e.py

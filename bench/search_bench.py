@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import random
 import shutil
@@ -37,10 +38,11 @@ WORK = REPO / "bench" / "work"
 from archive.catalog import Catalog  # noqa: E402
 from archive.models import Item, Page  # noqa: E402
 from search.index import item_documents, open_index, writer  # noqa: E402
+from search.schema import build_schema  # noqa: E402
 from search.query import Searcher, SearchRequest  # noqa: E402
 
 TOKENIZE = "unicode61 remove_diacritics 2"
-CORPUS_VERSION = "1"  # bump when synthetic_items changes, so cached indexes are rebuilt
+CORPUS_VERSION = "1"  # bump when synthetic_items changes (cached indexes are then rebuilt)
 COLLECTIONS = ("Văn bản pháp luật", "Văn bản chỉ đạo TTĐN", "Ấn phẩm TTĐN", "Tư liệu lịch sử")
 LEAD_UNITS = ("Sở Thông tin và Truyền thông", "Sở Ngoại vụ", "Sở Văn hóa Thể thao và Du lịch")
 
@@ -169,20 +171,22 @@ def _item(rng: random.Random, n: int, src: Source) -> Item:
 
 # -- building -------------------------------------------------------------------------------
 
-def _code_hash() -> str:
-    """What the cached indexes depend on: the search code that builds and reads them."""
-    digest = hashlib.sha256()
-    for name in ("schema.py", "analyzers.py", "index.py", "gazetteer.tsv"):
-        path = REPO / "search" / name
-        if path.exists():
-            digest.update(path.read_bytes())
-    digest.update(CORPUS_VERSION.encode())
+def _format_key() -> str:
+    """What a cached index depends on: the schema and the documents built for sample items."""
+    digest = hashlib.sha256(CORPUS_VERSION.encode())
+    fields = sorted((name, type(f).__name__, type(f.format).__name__ if f.format else "")
+                    for name, f in build_schema().items())
+    digest.update(repr(fields).encode())
+    for item, pages in itertools.islice(synthetic_items(200), 3):
+        for doc in item_documents(item, pages):
+            digest.update(repr(sorted((k, getattr(v, "tokens", v)) for k, v in doc.items()))
+                          .encode())
     return digest.hexdigest()[:12]
 
 
 def build(size: int, procs: int) -> tuple[Path, dict]:
     """Catalog, Whoosh index and FTS5 database for `size` pages (cached); and the build figures."""
-    home = WORK / f"search-{size}-{_code_hash()}"
+    home = WORK / f"search-{size}-{_format_key()}"
     stamp = home / "built.json"
     if stamp.exists():
         return home, {**json.loads(stamp.read_text()), "cached": True}
@@ -292,7 +296,7 @@ def measure(home: Path, rounds: int) -> dict:
     """Median and p95 latency (ms) of the query set for both engines, after one warm-up pass."""
     searcher = Searcher(home / "index")
     db = sqlite3.connect(home / "fts.sqlite3")
-    ours, fts, per_label = [], [], {}
+    ours, fts, per_label, fts_label = [], [], {}, {}
     try:
         with Catalog(home / "catalog.sqlite3", readonly=True) as catalog:
             for rnd in range(rounds + 1):
@@ -307,11 +311,13 @@ def measure(home: Path, rounds: int) -> dict:
                         ours.append((t1 - t0) * 1000)
                         fts.append((t2 - t1) * 1000)
                         per_label.setdefault(q.label, []).append((t1 - t0) * 1000)
+                        fts_label.setdefault(q.label, []).append((t2 - t1) * 1000)
     finally:
         searcher.close()
         db.close()
     return {"ours": _percentiles(ours), "fts": _percentiles(fts),
-            "by_label_p50": {k: round(statistics.median(v), 1) for k, v in per_label.items()}}
+            "by_label_p50": {k: (round(statistics.median(v)), round(statistics.median(
+                fts_label[k]))) for k, v in per_label.items()}}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -326,7 +332,7 @@ def main(argv: list[str] | None = None) -> None:
         home, built = build(size, args.procs)
         lat = measure(home, args.rounds)
         rows.append((size, built, lat))
-        print(f"{size} pages: {json.dumps(built)}\n  by kind of query, p50 ms: "
+        print(f"{size} pages: {json.dumps(built)}\n  p50 ms by kind of query (ours, fts5): "
               f"{json.dumps(lat['by_label_p50'], ensure_ascii=False)}", file=sys.stderr)
     print(f"{'pages':>7} {'items':>6} | {'build pages/s ours':>18} {'fts5':>6} | "
           f"{'p50 ms ours':>11} {'fts5':>6} {'ratio':>6} | {'p95 ms ours':>11} {'fts5':>6} "

@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
+from pickle import loads
 
 from whoosh.analysis import (
     Analyzer,
@@ -22,11 +25,15 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
+from whoosh.formats import Positions
 
 # The classes are public because Whoosh pickles them into the index's schema: renaming or
 # moving one makes existing indexes unreadable until `ttdn reindex`.
 __all__ = [
     "ArchiveTokenizer",
+    "Tokenized",
+    "TokenizedPositions",
+    "vocab_analyzer",
     "DocNumberTokenizer",
     "FoldFilter",
     "LabelFilter",
@@ -131,32 +138,55 @@ class ArchiveTokenizer(Tokenizer):
         start_char: int = 0, tokenize: bool = True, mode: str = "", **kwargs,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if isinstance(value, Tokenized) and tokenize and mode != "query":
+            for word, pos, start, end in value.tokens:
+                yield _emit(t, word, start_pos + pos, start_char + start, start_char + end,
+                            keeporiginal)
+            return
         text = value.translate(_CHAR_MAP)
         if not tokenize:
             text = unicodedata.normalize("NFC", text)
             yield _emit(t, text, start_pos, start_char, start_char + len(value), keeporiginal)
             return
         query = mode == "query"
-        unigrams = self.unigrams and not query
-        pos, is_normalized = start_pos, unicodedata.is_normalized
-        for match in _TOKEN_RE.finditer(text):
-            word, at = match.group(), start_char + match.start()
-            # The common case (a plain NFC word) is inlined: this loop runs for every token.
-            if match.lastgroup == "word" and "-" not in word and "/" not in word \
-                    and is_normalized("NFC", word):
-                yield _emit(t, word, pos, at, at + len(word), keeporiginal)
-                pos += 1
-                continue
-            if match.lastgroup == "cjk":
-                pieces, width = _cjk_pieces(word, unigrams)
-            else:
-                pieces, width = _word_pieces(word, query)
-            for piece, rel, start, end in pieces:
-                yield _emit(t, piece, pos + rel, at + start, at + end, keeporiginal)
-            pos += width
+        for word, pos, start, end in _scan(text, query, self.unigrams and not query, start_pos,
+                                           start_char):
+            yield _emit(t, word, pos, start, end, keeporiginal)
+
+
+def _scan(text: str, query: bool, unigrams: bool, pos: int,
+          start_char: int) -> Iterator[tuple[str, int, int, int]]:
+    """The tokenizer's work: (text, position, start, end) of each token of a mapped text."""
+    is_normalized = unicodedata.is_normalized
+    for match in _TOKEN_RE.finditer(text):
+        word, at = match.group(), start_char + match.start()
+        # The common case (a plain NFC word) is inlined: this loop runs for every token.
+        if match.lastgroup == "word" and "-" not in word and "/" not in word \
+                and is_normalized("NFC", word):
+            yield word, pos, at, at + len(word)
+            pos += 1
+            continue
+        if match.lastgroup == "cjk":
+            pieces, width = _cjk_pieces(word, unigrams)
+        else:
+            pieces, width = _word_pieces(word, query)
+        for piece, rel, start, end in pieces:
+            yield piece, pos + rel, at + start, at + end
+        pos += width
 
 
 _Piece = tuple[str, int, int, int]  # text, position offset, start and end offsets in the match
+
+
+class Tokenized(str):
+    """Text carrying its index-mode tokens, so the exact and folded fields tokenize it once.
+
+    Made by ``search.tokens.tokenize_pages``; the tokenizer replays the tokens instead of
+    scanning the text again.
+    """
+
+    tokens: tuple[tuple[str, int, int, int], ...]  # raw text, position, start and end chars
+    width: int  # positions the text takes (the next text would start there)
 
 
 def _emit(t: Token, text: str, pos: int, start: int, end: int, keep: bool) -> Token:
@@ -194,6 +224,40 @@ def _cjk_pieces(run: str, unigrams: bool) -> tuple[list[_Piece], int]:
         if n == 1 or unigrams:
             pieces.append((norm[i], i, start, _offset(lengths, i + 1)))
     return pieces, n
+
+
+class TokenizedPositions(Positions):
+    """Positions read straight from a :class:`Tokenized` value, lowercased or folded.
+
+    The content fields' format: the same postings their analyzer would give, without building
+    a token object per word twice (a quarter of the indexing time). Other values go through
+    the analyzer as usual.
+    """
+
+    def __init__(self, field_boost: float = 1.0, folded: bool = False, **options) -> None:
+        super().__init__(field_boost=field_boost, **options)
+        self.folded = folded
+
+    def word_values(self, value, analyzer, **kwargs):
+        """(word, frequency, weight, encoded positions) for each distinct word."""
+        if not isinstance(value, Tokenized):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        normalize = _fold_token if self.folded else str.lower
+        poses: defaultdict[str, list[int]] = defaultdict(list)
+        for text, pos, _start, _end in value.tokens:
+            word = normalize(text)
+            if word:
+                poses[word].append(pos)
+        boost, encode = self.field_boost, self.encode
+        for word, positions in poses.items():
+            yield word, len(positions), len(positions) * boost, encode(positions)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        """The positions of a posting (Whoosh's own decoding, with a C-speed running sum)."""
+        if not valuestring.endswith(b"."):
+            valuestring += b"."  # Whoosh strips pickle's STOP opcode when it writes
+        return list(accumulate(loads(valuestring[4:])))
 
 
 class FoldFilter(Filter):
@@ -309,6 +373,15 @@ def keyword_analyzer() -> Analyzer:
     ['lang son', 'huu nghi', 'dong dang']
     """
     return RegexTokenizer(r"[^,;]+") | LabelFilter()
+
+
+def vocab_analyzer() -> Analyzer:
+    """One term per line, kept as it is (autocomplete entries built by the indexer).
+
+    >>> [t.text for t in vocab_analyzer()("public|lang son|lạng sơn\\npublic|son|sơn")]
+    ['public|lang son|lạng sơn', 'public|son|sơn']
+    """
+    return RegexTokenizer(r"[^\n]+")
 
 
 def language_analyzer() -> Analyzer:

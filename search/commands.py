@@ -1,4 +1,4 @@
-"""Search commands: `ttdn search`, `ttdn reindex`, `ttdn verify`."""
+"""Search commands: `ttdn search`, `similar`, `complete`, `reindex` and `verify`."""
 from __future__ import annotations
 
 import html
@@ -8,6 +8,7 @@ import re
 import click
 
 from archive.catalog import Catalog
+from archive.errors import NotFound, UsageError
 from archive.settings import Settings
 
 from .index import rebuild_index
@@ -28,14 +29,18 @@ _TAGS = re.compile(r"</?mark>")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date", "title"]), default="relevance")
+@click.option("--filter", "filters", multiple=True, metavar="FIELD=VALUE",
+              help="Only items whose collection, lead_unit, issuer, doc_type or year is VALUE "
+                   "(repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option("--as", "audience", type=click.Choice(["public", "staff", "admin"]), default="staff",
               show_default=True, help="Search exactly what this audience may see.")
 @click.pass_context
-def search_command(ctx: click.Context, query: str, as_json: bool, **options) -> None:
+def search_command(ctx: click.Context, query: str, as_json: bool, filters: tuple[str, ...],
+                   **options) -> None:
     """Search the archive; accents are optional (`lang son` finds `Lạng Sơn`)."""
     settings: Settings = ctx.obj["settings"]
-    request = SearchRequest(query=query, **options)
+    request = SearchRequest(query=query, filters=_filters(filters), **options)
     searcher = Searcher(settings.index_dir)
     try:
         with Catalog(settings.catalog_path) as catalog:
@@ -45,12 +50,75 @@ def search_command(ctx: click.Context, query: str, as_json: bool, **options) -> 
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
+    _print(result)
+
+
+def _filters(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--filter FIELD=VALUE options as a dict."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f'--filter needs FIELD=VALUE, e.g. issuer="Bộ Công an", not "{pair}"')
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _print(result) -> None:
+    """Results as text: the count, what was added or could be meant, then each hit."""
     click.echo(f"{result.total} item(s)")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    for typed, names in result.expansions.items():
+        click.echo(f"Also searched for {typed} as: {', '.join(names)}")
     for hit in result.hits:
         pages = f" pages {', '.join(map(str, hit.pages))}" if hit.pages else ""
         click.echo(f"\n{hit.id}  [{hit.kind}, {hit.access}] {hit.title}\n  {hit.source}{pages}")
         if hit.snippet:
             click.echo(f"  … {html.unescape(_TAGS.sub('', hit.snippet))}")
+
+
+@click.command("similar")
+@click.argument("item")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--as", "audience", type=click.Choice(["public", "staff", "admin"]), default="staff",
+              show_default=True, help="Only items this audience may see.")
+@click.pass_context
+def similar_command(ctx: click.Context, item: str, limit: int, as_json: bool,
+                    audience: str) -> None:
+    """Items like ITEM (an id or a source), by the telling words of its text."""
+    settings: Settings = ctx.obj["settings"]
+    searcher = Searcher(settings.index_dir)
+    try:
+        with Catalog(settings.catalog_path) as catalog:
+            item_id = catalog.resolve(item)
+            if item_id is None:
+                raise NotFound(f"no item {item!r}")
+            result = searcher.more_like_this(item_id, catalog, audience=audience, limit=limit)
+    finally:
+        searcher.close()
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print(result)
+
+
+@click.command("complete")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(min=1), default=8, show_default=True)
+@click.option("--as", "audience", type=click.Choice(["public", "staff", "admin"]),
+              default="public", show_default=True, help="Complete from what this audience sees.")
+@click.pass_context
+def complete_command(ctx: click.Context, text: str, limit: int, audience: str) -> None:
+    """Autocomplete TEXT as the web's search box does (JSON: titles and terms)."""
+    settings: Settings = ctx.obj["settings"]
+    searcher = Searcher(settings.index_dir)
+    try:
+        out = searcher.autocomplete(text, audience=audience, limit=limit)
+    finally:
+        searcher.close()
+    click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
 @click.command("reindex")
@@ -83,5 +151,6 @@ def verify_command(ctx: click.Context, as_json: bool) -> None:
 
 def register(cli: click.Group) -> None:
     """Add the search layer's commands to the root group."""
-    for command in (search_command, reindex_command, verify_command):
+    for command in (search_command, similar_command, complete_command, reindex_command,
+                    verify_command):
         cli.add_command(command)

@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field as dataclass_field
 
 from whoosh.fields import NUMERIC, Schema
-from whoosh.query import And, Every, Not, NumericRange, Or, Phrase, Prefix, Query, Term, TermRange
+from whoosh.query import And, Every, Not, NumericRange, Or, Prefix, Query, Term
 
 from archive.errors import UsageError
-from search.analyzers import fold
+from search.analyzers import normalize_label
+from search.expand import EXPANDABLE_FIELDS, EXPANSION_BOOST, place_run, scaled
+from search.gazetteer import Gazetteer
+from search.phrase import PositionalPhrase as Phrase
 from search.schema import CONTENT_FIELDS, DOC_NUMBER_FIELDS, TEXT_FIELDS, TITLE_FIELDS
+from search.syntax import ACCESS, KINDS, LANGUAGES, alias, date_query, field_name, int_value, \
+    year_query
 
-__all__ = ["parse_query", "filter_query", "MAX_QUERY_LENGTH"]
+__all__ = ["parse_query", "parse_search", "ParsedQuery", "filter_query", "MAX_QUERY_LENGTH"]
 
 MAX_QUERY_LENGTH = 1000  # characters; longer text is a pasted document, not a query
 _MAX_DEPTH = 12  # nested groups and NOTs; keeps the recursive parser far from Python's limit
@@ -52,45 +57,6 @@ _OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT"}
 _VI_OPERATORS = {"VÀ": "AND", "HOẶC": "OR", "KHÔNG": "NOT"}
 
 
-def _aliases(table: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """Invert {canonical: spellings} into {key: canonical}."""
-    return {_key(s): canonical for canonical, spellings in table.items()
-            for s in (canonical, *spellings)}
-
-
-def _key(text: str) -> str:
-    """Compare names and values without tones, case, spaces or underscores."""
-    return re.sub(r"[\W_]+", "", fold(text))
-
-
-_FIELD_NAMES = _aliases({
-    "kind": ("loai",), "languages": ("ngon_ngu", "lang", "language"),
-    "doc_number": ("so", "doc", "so_hieu", "number"), "year": ("nam",),
-    "issuer": ("co_quan", "co_quan_ban_hanh"), "doc_type": ("loai_vb", "loai_van_ban"),
-    "collection": ("bo_suu_tap",), "lead_unit": ("don_vi", "don_vi_chu_tri"),
-    "places": ("dia_danh", "place"), "subjects": ("chu_de", "subject"),
-    "title": ("tieu_de",), "content": ("noi_dung", "text"), "date": ("ngay",),
-    "access": ("truy_cap",),
-})
-_FIELD_HELP = ("loai/kind, ngon_ngu/lang, so/doc, nam/year, co_quan/issuer, loai_vb/doc_type, "
-               "bo_suu_tap/collection, don_vi/lead_unit, dia_danh/place, chu_de/subject, "
-               "tieu_de/title, noi_dung/content, ngay/date, truy_cap/access")
-_KINDS = _aliases({
-    "document": ("tai_lieu", "van_ban", "doc"), "map": ("ban_do",),
-    "photo": ("anh", "hinh", "hinh_anh", "image"),
-    "publication": ("an_pham", "xuat_ban", "to_roi", "to_gap", "leaflet"),
-    "video": ("phim", "dvd"), "audio": ("am_thanh", "ghi_am"), "other": ("khac",),
-})
-_LANGUAGES = _aliases({
-    "vi": ("vie", "viet", "tieng_viet"), "en": ("eng", "anh", "tieng_anh", "english"),
-    "zh": ("chi", "zho", "trung", "tieng_trung", "hoa", "chinese"),
-    "ja": ("jpn", "nhat", "tieng_nhat", "japanese"), "ko": ("kor", "han", "tieng_han", "korean"),
-    "fr": ("fra", "fre", "phap", "tieng_phap", "french"),
-})
-_ACCESS = _aliases({"public": ("cong_khai",), "internal": ("noi_bo",),
-                    "restricted": ("han_che", "mat")})
-_YEAR = re.compile(r"(\d{1,4})?(\.\.|-)(\d{1,4})?|(\d{1,4})")
-_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 
 @dataclass(frozen=True)
@@ -100,11 +66,40 @@ class _Lexeme:
     slop: int = 1
 
 
-def parse_query(text: str, *, schema: Schema) -> Query:
-    """Parse the search box's text into a query; raise UsageError when it cannot be read."""
+@dataclass
+class ParsedQuery:
+    """A query with place names expanded, the same query without, and what was expanded."""
+
+    query: Query
+    literal: Query
+    expansions: list[tuple[str, tuple[str, ...]]] = dataclass_field(default_factory=list)
+    words: list[str] = dataclass_field(default_factory=list)  # free words, as typed
+    runs: list[tuple[str, ...]] = dataclass_field(default_factory=list)  # adjacent free words
+
+
+def parse_query(text: str, *, schema: Schema, gazetteer: Gazetteer | None = None) -> Query:
+    """Parse the search box's text into a query; raise UsageError when it cannot be read.
+
+    With a gazetteer, place names are expanded to their names in other languages.
+    """
     text = _prepare(text)
-    query = _Parser(_lex(text), schema, not _all_caps(text)).parse()
+    query = _Parser(_lex(text), schema, not _all_caps(text), gazetteer).parse()
     return query.normalize()
+
+
+def parse_search(text: str, *, schema: Schema, gazetteer: Gazetteer) -> ParsedQuery:
+    """Parse once with place expansion and once without (to rank literal matches first)."""
+    text = _prepare(text)
+    vi_operators = not _all_caps(text)
+    expanding = _Parser(_lex(text), schema, vi_operators, gazetteer)
+    query = expanding.parse().normalize()
+    runs = [tuple(schema["content_f"].process_text(" ".join(run), mode="query"))
+            for run in expanding.runs]
+    runs = [run for run in runs if len(run) > 1]
+    if not expanding.expansions:
+        return ParsedQuery(query, query, [], expanding.words, runs)
+    literal = _Parser(_lex(text), schema, vi_operators).parse().normalize()
+    return ParsedQuery(query, literal, expanding.expansions, expanding.words, runs)
 
 
 def filter_query(field: str, value: str | int, *, schema: Schema) -> Query:
@@ -112,8 +107,10 @@ def filter_query(field: str, value: str | int, *, schema: Schema) -> Query:
     if field not in schema:
         raise UsageError(f'Unknown field "{field}"')
     fieldobj = schema[field]
+    if field == "year":
+        return year_query(str(value))
     if isinstance(fieldobj, NUMERIC):
-        number = _int(str(value), field)
+        number = int_value(str(value), field)
         return NumericRange(field, number, number)
     terms = list(fieldobj.process_text(str(value), mode="query"))
     if not terms:
@@ -164,19 +161,17 @@ def _combine(cls: type[And] | type[Or], parts: list[Query | None]) -> Query | No
     return parts[0] if parts else None
 
 
-def _int(text: str, field: str) -> int:
-    """A year-like number for a NUMERIC field (0–9999; the index holds 32-bit ints)."""
-    if not re.fullmatch(r"\d{1,4}", text.strip()):
-        raise UsageError(f'"{field}" needs a year such as 1945, not "{text}"')
-    return int(text)
-
-
 class _Parser:
     """Recursive descent: or := and (OR and)*; and := unary+; unary := NOT unary | atom."""
 
-    def __init__(self, lexemes: list[_Lexeme], schema: Schema, vi_operators: bool) -> None:
-        self.lexemes, self.at, self.values = lexemes, 0, _Values(schema)
+    def __init__(self, lexemes: list[_Lexeme], schema: Schema, vi_operators: bool,
+                 gazetteer: Gazetteer | None = None) -> None:
+        self.lexemes, self.at, self.values = lexemes, 0, _Values(schema, gazetteer)
         self.operators = {**_OPERATORS, **(_VI_OPERATORS if vi_operators else {})}
+        self.gazetteer = gazetteer
+        self.expansions: list[tuple[str, tuple[str, ...]]] = []
+        self.words: list[str] = []
+        self.runs: list[list[str]] = []
 
     def parse(self) -> Query:
         """The whole query; a stray ")" or nothing searchable is a UsageError."""
@@ -202,6 +197,7 @@ class _Parser:
 
     def _and(self, field: str | None, depth: int) -> Query | None:
         parts: list[Query | None] = []
+        run: list[str] = []  # adjacent plain words, for the ranking's proximity bonus
         while (lexeme := self._peek()) is not None and lexeme.kind != "close":
             operator = self._operator(lexeme)
             if operator == "OR":
@@ -209,8 +205,50 @@ class _Parser:
             if operator == "AND":
                 self.at += 1
                 continue
-            parts.append(self._unary(field, depth))
+            start = self.at
+            place = self._place(field, depth)
+            parts.append(place if place is not None else self._unary(field, depth))
+            plain = self._plain_texts(start, self.at) if field is None else []
+            run = run + plain if plain else self._close(run)
+        self._close(run)
         return _combine(And, parts)
+
+    def _close(self, run: list[str]) -> list[str]:
+        """Keep a run of two or more words; start a new one."""
+        if len(run) > 1:
+            self.runs.append(run)
+        return []
+
+    def _place(self, field: str | None, depth: int) -> Query | None:
+        """Words naming a place, as ``literal OR other names``; None (nothing read) otherwise."""
+        if self.gazetteer is None or field not in EXPANDABLE_FIELDS:
+            return None
+        run = place_run(self._plain_texts(), self.gazetteer)
+        if run is None:
+            return None
+        count, place, tokens = run
+        first, end = self.lexemes[self.at], self.at + count
+        typed = " ".join(lexeme.text for lexeme in self.lexemes[self.at:end])
+        self.at = end
+        literal = self.values.value(field, typed, True, first.slop)
+        names = self.gazetteer.variants(place, tokens)
+        self.expansions.append((typed, tuple(names)))
+        fields = EXPANDABLE_FIELDS[field]
+        variants = [self.values.text(fields, name, True, 1) for name in names]
+        return _combine(Or, [literal, *(scaled(v, EXPANSION_BOOST) for v in variants
+                                        if v is not None)])
+
+    def _plain_texts(self, start: int | None = None, end: int | None = None) -> list[str]:
+        """The texts of the plain words from here on (or of one phrase), as a place could be."""
+        texts = []
+        for lexeme in self.lexemes[self.at if start is None else start:end]:
+            if lexeme.kind == "phrase" and not texts:
+                return [lexeme.text]
+            if lexeme.kind != "word" or self._operator(lexeme) or lexeme.text.endswith("*") \
+                    or _FIELD.fullmatch(lexeme.text):
+                break
+            texts.append(lexeme.text)
+        return texts
 
     def _unary(self, field: str | None, depth: int) -> Query | None:
         if depth > _MAX_DEPTH:
@@ -239,8 +277,10 @@ class _Parser:
             return self.values.value(field, lexeme.text, True, lexeme.slop)
         match = _FIELD.fullmatch(lexeme.text)
         if match is None:
+            if field is None:
+                self.words.append(lexeme.text)
             return self.values.value(field, lexeme.text, False, 1)
-        name = _field_name(match.group(1))
+        name = field_name(match.group(1))
         if match.group(2):
             return self.values.value(name, match.group(2), False, 1)
         following = self._peek()
@@ -249,19 +289,11 @@ class _Parser:
         return self._atom(name, depth + 1)
 
 
-def _field_name(typed: str) -> str:
-    """The schema field a typed name (Vietnamese or English, any case or tone) stands for."""
-    name = _FIELD_NAMES.get(_key(typed))
-    if name is None:
-        raise UsageError(f'Unknown field "{typed}:"; fields are {_FIELD_HELP}')
-    return name
-
-
 class _Values:
     """Builds the query for one value (word or phrase) in a field, or in the free text."""
 
-    def __init__(self, schema: Schema) -> None:
-        self.schema = schema
+    def __init__(self, schema: Schema, gazetteer: Gazetteer | None = None) -> None:
+        self.schema, self.gazetteer = schema, gazetteer
 
     def value(self, field: str | None, text: str, phrase: bool, slop: int) -> Query | None:
         """Dispatch on the field; None means the free-text fields."""
@@ -270,14 +302,14 @@ class _Values:
             "title": lambda: self.text(TITLE_FIELDS, text, phrase, slop),
             "content": lambda: self.text(CONTENT_FIELDS, text, phrase, slop),
             "doc_number": lambda: self.text(DOC_NUMBER_FIELDS, text, phrase, slop),
-            "kind": lambda: Term("kind", _alias(_KINDS, text, "loai", "bando, tailieu, anh, "
+            "kind": lambda: Term("kind", alias(KINDS, text, "loai", "bando, tailieu, anh, "
                                                 "an_pham, phim, am_thanh, khac")),
-            "languages": lambda: Term("languages", _alias(_LANGUAGES, text, "ngon_ngu",
+            "languages": lambda: Term("languages", alias(LANGUAGES, text, "ngon_ngu",
                                                           "vi, en, zh, ja, ko, fr")),
-            "access": lambda: Term("access", _alias(_ACCESS, text, "truy_cap",
+            "access": lambda: Term("access", alias(ACCESS, text, "truy_cap",
                                                     "public, internal, restricted")),
-            "year": lambda: _year_query(text),
-            "date": lambda: _date_query(text),
+            "year": lambda: year_query(text),
+            "date": lambda: date_query(text),
         }
         handler = handlers.get(field)
         return handler() if handler else self.label(field, text)
@@ -320,7 +352,10 @@ class _Values:
             _check_prefix(stem)
             return Prefix(field, stem)
         terms = list(self.schema[field].process_text(text, mode="query"))
-        return _combine(Or, [Term(field, t) for t in terms])
+        place = self.gazetteer.by_label(text) if self.gazetteer and field == "places" else None
+        if place is not None:  # dia_danh:谅山 also finds items whose places say Lạng Sơn
+            terms += [normalize_label(name) for name in place.names]
+        return _combine(Or, [Term(field, t) for t in dict.fromkeys(terms)])
 
 
 def _parts(token: str) -> list[str]:
@@ -343,33 +378,3 @@ def _check_prefix(stem: str) -> None:
         raise UsageError("A prefix search needs at least two letters before *")
 
 
-def _alias(table: Mapping[str, str], text: str, field: str, choices: str) -> str:
-    """The canonical value for a typed one, e.g. loai:bando → map."""
-    value = table.get(_key(text))
-    if value is None:
-        raise UsageError(f'Unknown value "{text}" for {field}: use one of {choices}')
-    return value
-
-
-def _year_query(text: str) -> Query:
-    """A year or range (1945, 1800..1900, 1940-1950, 1940.., ..1950) on year or period."""
-    match = _YEAR.fullmatch(text.strip())
-    if match is None or not any(match.group(1, 3, 4)):
-        raise UsageError(f'nam: needs a year or a range such as 1800..1900, not "{text}"')
-    low, high = (match.group(4),) * 2 if match.group(4) else match.group(1, 3)
-    low, high = int(low or 1), int(high or 9999)  # 0 means "unknown year" in the index
-    if low > high:
-        raise UsageError(f'nam: the range "{text}" ends before it starts')
-    overlaps = And([NumericRange("period_from", None, high), NumericRange("period_to", low, None)])
-    return Or([NumericRange("year", low, high), overlaps])
-
-
-def _date_query(text: str) -> Query:
-    """An ISO date or its prefix (2017, 2017-03, 2017-03-22), or a range of them with "..".
-    """
-    low, _, high = text.strip().partition("..")
-    if not all(_DATE.fullmatch(d) for d in (low, high) if d) or not (low or high):
-        raise UsageError(f'ngay: needs a date such as 2017-03-22, 2017-03 or 2017, not "{text}"')
-    if ".." not in text:
-        return Prefix("date", low)
-    return TermRange("date", low or None, (high + "\uffff") if high else None)

@@ -1,11 +1,23 @@
-"""Run searches: parse, filter by access and facets, group page hits per item, build snippets."""
+"""Run searches: parse, filter by access and facets, rank, count facets, name pages, snippets.
+
+One :class:`Searcher` per process serves every thread (see ``snapshot.py``). A search:
+
+1. parses the text, with place names expanded through the gazetteer (``parse.parse_search``);
+2. restricts matches to the items the audience may see and the request's filters, as cached
+   document sets, so hits, totals and facet counts all count the same items;
+3. scores every match (BM25F; ``plan.py`` and ``bulk.py`` keep that cheap), re-scores the
+   best 50 for adjacent query words (``proximity.py``), ranks literal matches above matches
+   through a place's other names only; or sorts by date or title;
+4. names each hit's matching pages from word positions (``pages.py``), with snippets from the
+   best three;
+5. offers "did you mean" only when the corrected query finds items the audience may see.
+"""
 from __future__ import annotations
 
-import threading
+import heapq
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import highlight, sorting
 from whoosh import query as Q
 
 from archive.catalog import Catalog
@@ -13,23 +25,24 @@ from archive.errors import UsageError
 
 from .access import access_filter, visible_levels
 from .analyzers import folded_analyzer
+from .facets import FACETS, count_facets
+from .gazetteer import Gazetteer, default_gazetteer
 from .index import open_index
-from .parse import filter_query, parse_query
-from .schema import weighting
+from .pages import PageMatcher
+from .parse import ParsedQuery, filter_query, parse_search
+from .plan import first_pass, score_matches
+from .proximity import RERANK_DEPTH, rerank
+from .schema import PAGE_FIELDS, TITLE_FIELDS
+from .similar import more_like_this
+from .snapshot import Snapshot, SnapshotPool
 from .snippets import make_snippet
+from .suggest import autocomplete, did_you_mean
 
 __all__ = ["SearchRequest", "Hit", "SearchResult", "Searcher"]
 
-_FACETS = {
-    "kind": sorting.FieldFacet("kind", allow_overlap=False),
-    "languages": sorting.FieldFacet("languages", allow_overlap=True),
-    "year": sorting.FieldFacet("year"),
-    "lead_unit": sorting.FieldFacet("lead_unit"),
-    "collection": sorting.FieldFacet("collection"),
-    "access": sorting.FieldFacet("access"),
-}
-_SORTS = {"relevance": None, "date": ("date", True), "title": ("sort_title", False)}
-_PAGES_PER_HIT = 20
+_SORTS = ("relevance", "date", "title")
+_SNIPPET_PAGES = 3
+_ITEMS = Q.Term("doctype", "item")
 
 
 @dataclass
@@ -46,6 +59,7 @@ class SearchRequest:
     page: int = 1
     sort: str = "relevance"
     audience: str = "staff"
+    suggest: bool = True  # offer "did you mean" when a word is unknown or nothing matched
 
 
 @dataclass
@@ -72,61 +86,80 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
+    suggestion: str | None = None  # a corrected query that finds visible items
+    expansions: dict[str, list[str]] = field(default_factory=dict)  # typed place -> names added
 
     def to_dict(self) -> dict:
-        """The JSON shape of `ttdn search --json` and `/api/search`."""
-        return {"total": self.total, "hits": [asdict(h) for h in self.hits], "facets": self.facets}
+        """The JSON shape of `ttdn search --json` and `/api/search` (optional keys when set)."""
+        out = {"total": self.total, "hits": [asdict(h) for h in self.hits], "facets": self.facets}
+        if self.suggestion:
+            out["suggestion"] = self.suggestion
+        if self.expansions:
+            out["expansions"] = self.expansions
+        return out
 
 
 class Searcher:
-    """One long-lived Whoosh searcher per process, refreshed when the index changes."""
+    """One long-lived searcher per process, refreshed when the index changes; thread-safe."""
 
-    def __init__(self, index_dir: Path) -> None:
-        self.ix = open_index(index_dir)
-        self._searcher = self.ix.searcher(weighting=weighting())
-        self._lock = threading.Lock()
+    def __init__(self, index_dir: Path, *, gazetteer: Gazetteer | None = None) -> None:
+        self.ix = open_index(index_dir, upgrade=False)
+        self.gazetteer = gazetteer or default_gazetteer()
+        self._pool = SnapshotPool(self.ix)
         self._analyzer = folded_analyzer()
 
     def close(self) -> None:
-        """Release the searcher's files."""
-        self._searcher.close()
+        """Release the searchers' files."""
+        self._pool.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def current(self):
-        """The searcher, reopened first if a writer has committed since."""
-        with self._lock:
-            if not self._searcher.up_to_date():
-                # A fresh searcher rather than refresh(): refresh closes the old one, which
-                # another thread may still be reading; the old one closes when unreferenced.
-                self._searcher = self.ix.searcher(weighting=weighting())
-            return self._searcher
+        """A Whoosh searcher of the latest commit (for single-threaded callers and tests)."""
+        return self._pool.peek().searcher
+
+    # -- search --------------------------------------------------------------------------------
 
     def search(self, request: SearchRequest, catalog: Catalog) -> SearchResult:
         """Run one search for one audience; nothing the audience may not see is counted or shown."""
-        if request.limit < 1 or request.page < 1:
-            raise UsageError("limit and page must be 1 or more")
-        if request.sort not in _SORTS:
-            raise UsageError(f"unknown sort {request.sort!r}; use one of {', '.join(_SORTS)}")
-        searcher = self.current()
-        parsed = parse_query(request.query, schema=self.ix.schema)
-        item_filter = Q.And([Q.Term("doctype", "item"), *self._filters(request)])
-        facets = {k: v for k, v in _FACETS.items()
-                  if k != "access" or len(visible_levels(request.audience)) > 1}
-        sortedby, reverse = _SORTS[request.sort] or (None, False)
-        results = searcher.search_page(parsed, request.page, pagelen=request.limit,
-                                       filter=item_filter, groupedby=facets,
-                                       sortedby=sortedby, reverse=reverse, terms=True)
-        hits = [self._hit(searcher, parsed, r, catalog) for r in results]
-        counts = {name: _counts(results.results.groups(name)) for name in facets}
-        return SearchResult(total=results.total, hits=hits, facets=counts)
+        _check(request)
+        with self._pool.lease() as snap:
+            # The snapshot's schema: reading the index's (ix.schema) races with commits.
+            schema = snap.searcher.schema
+            parsed = parse_search(request.query, schema=schema, gazetteer=self.gazetteer)
+            allowed = self._allowed(snap, request)
+            scored = score_matches(snap, parsed.query, allowed, request.page * request.limit)
+            ranked = self._rank(snap, scored, parsed, request)
+            start = (request.page - 1) * request.limit
+            shown = ranked[start:start + request.limit]
+            hits = self._hits(snap, parsed.query, shown, catalog)
+            docs = [d for d, _ in scored]
+            facets = count_facets(snap.columns, docs, _facet_names(request.audience))
+            suggestion = self._suggestion(snap, parsed, request, allowed)
+        expansions = {typed: list(names) for typed, names in parsed.expansions}
+        return SearchResult(len(docs), hits, facets, suggestion, expansions)
 
-    def _filters(self, request: SearchRequest) -> list[Q.Query]:
-        filters = [access_filter(request.audience)]
+    def _allowed(self, snap: Snapshot, request: SearchRequest) -> frozenset[int]:
+        """The item docnums this request may match: the audience's levels and every filter."""
+        sets = [snap.docs(Q.And([_ITEMS, access_filter(request.audience)]))]
+        for query in self._filters(request, snap.searcher.schema):
+            sets.append(snap.docs(query))
+        sets.sort(key=len)
+        return sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+
+    @staticmethod
+    def _filters(request: SearchRequest, schema) -> list[Q.Query]:
+        filters = []
         wanted = {"kind": request.kind, "languages": request.lang, **request.filters}
         for name, value in wanted.items():
             if name == "access":
                 raise UsageError("access is not a filter: choose the audience instead")
-            if value:
-                filters.append(filter_query(name, value, schema=self.ix.schema))
+            if value not in (None, ""):
+                filters.append(filter_query(name, value, schema=schema))
         if request.year_from is not None or request.year_to is not None:
             low, high = request.year_from or 1, request.year_to or 9999
             # Dated items by their year; historic material by any overlap with its period.
@@ -135,41 +168,101 @@ class Searcher:
                                         Q.NumericRange("period_to", low, None)])]))
         return filters
 
-    def _hit(self, searcher, parsed: Q.Query, result, catalog: Catalog) -> Hit:
-        stored = result.fields()
+    def _rank(self, snap: Snapshot, scored: list[tuple[int, float]], parsed: ParsedQuery,
+              request: SearchRequest) -> list[tuple[int, float]]:
+        """The matches in display order, as far as the requested page reaches."""
+        wanted = request.page * request.limit
+        if request.sort == "date":
+            dates = snap.columns.column("date")
+            return sorted(scored, key=lambda ds: (dates[ds[0]] or "", ds[1]),
+                          reverse=True)[:wanted]
+        if request.sort == "title":
+            titles = snap.columns.column("sort_title")
+            return sorted(scored, key=lambda ds: (titles[ds[0]] or "\uffff", -ds[1]))[:wanted]
+        scored = rerank(snap, scored, parsed.runs, max(RERANK_DEPTH, wanted))
+        if parsed.literal is parsed.query:
+            return heapq.nlargest(wanted, scored, key=lambda ds: (ds[1], -ds[0]))
+        # Every literal match first: a place's other names widen the search, never lead it.
+        literal = set(snap.matching(first_pass(parsed.literal), frozenset(d for d, _ in scored)))
+        return heapq.nlargest(wanted, scored, key=lambda ds: (ds[0] in literal, ds[1], -ds[0]))
+
+    # -- hits ----------------------------------------------------------------------------------
+
+    def _hits(self, snap: Snapshot, query: Q.Query, shown: list[tuple[int, float]],
+              catalog: Catalog) -> list[Hit]:
+        matcher, found = PageMatcher(snap.searcher), {}
+        for docnum, _ in sorted(shown):  # positions are read in docnum order
+            stored = snap.searcher.stored_fields(docnum)
+            found[docnum] = (stored, matcher.pages(query, docnum, stored.get("page_starts")))
+        words = _query_words(query)
+        return [self._hit(*found[d], score, words, catalog) for d, score in shown]
+
+    def _hit(self, stored: dict, pages: list[tuple[int, float]], score: float,
+             words: set[str], catalog: Catalog) -> Hit:
         item_id = stored["item_id"]
-        pages = self._matching_pages(searcher, parsed, item_id)
         texts = {p.n: p.text for p in catalog.pages(item_id)} if pages else {}
-        terms = _query_words(parsed)
-        # Snippets from the best-scoring pages; the page list itself in reading order.
-        snippets = [{"page": n, "text": make_snippet(texts.get(n, ""), terms, self._analyzer)}
-                    for n in pages[:3]]
-        pages = sorted(pages)
+        # Snippets from the best pages; the page list itself in reading order.
+        snippets = [{"page": n, "text": make_snippet(texts.get(n, ""), words, self._analyzer)}
+                    for n, _ in pages[:_SNIPPET_PAGES]]
         sources = catalog.sources(item_id)
-        item = catalog.get_item(item_id)
+        if sources:
+            source = sources[0]
+        else:
+            item = catalog.get_item(item_id)
+            source = item.identifier if item else None
         return Hit(id=item_id, title=stored.get("title", ""), kind=stored.get("kind", ""),
                    languages=[x for x in stored.get("languages", "").split(",") if x],
-                   date=stored.get("date"), access=stored.get("access", ""),
-                   source=sources[0] if sources else (item.identifier if item else None),
-                   score=round(float(result.score or 0.0), 4),
-                   snippet=snippets[0]["text"] if snippets else "", pages=pages,
-                   snippets=snippets)
+                   date=stored.get("date"), access=stored.get("access", ""), source=source,
+                   score=round(float(score), 4),
+                   snippet=snippets[0]["text"] if snippets else "",
+                   pages=sorted(n for n, _ in pages), snippets=snippets)
 
-    def _matching_pages(self, searcher, parsed: Q.Query, item_id: str) -> list[int]:
-        page_filter = Q.And([Q.Term("doctype", "page"), Q.Term("item_id", item_id)])
-        found = searcher.search(parsed, filter=page_filter, limit=_PAGES_PER_HIT)
-        return [r["page"] for r in found]
+    # -- suggestions, similar items ------------------------------------------------------------
+
+    def _suggestion(self, snap: Snapshot, parsed: ParsedQuery, request: SearchRequest,
+                    allowed: frozenset[int]) -> str | None:
+        if not request.suggest or not parsed.words:
+            return None
+        return did_you_mean(snap, request, parsed.words, allowed, self.gazetteer)
+
+    def autocomplete(self, text: str, *, audience: str = "public", limit: int = 8) -> dict:
+        """Titles and completed queries for what has been typed so far, from visible items only.
+
+        Returns ``{"titles": [{"id", "title"}], "terms": [completed query, ...]}``.
+        """
+        visible_levels(audience)
+        with self._pool.lease() as snap:
+            return autocomplete(snap, text, audience, limit)
+
+    def more_like_this(self, item_id: str, catalog: Catalog, *, audience: str = "staff",
+                       limit: int = 10) -> SearchResult:
+        """Items similar to this one that the audience may see (NotFound if it may not see it)."""
+        with self._pool.lease() as snap:
+            allowed = self._allowed(snap, SearchRequest(query="", audience=audience))
+            scored = more_like_this(snap, item_id, catalog, allowed)
+            shown = heapq.nlargest(limit, scored, key=lambda ds: (ds[1], -ds[0]))
+            hits = self._hits(snap, Q.NullQuery, shown, catalog)
+        return SearchResult(len(scored), hits, {})
 
 
-def _counts(groups: dict) -> dict[str, int]:
-    counted = {str(k): (len(v) if isinstance(v, list) else int(v)) for k, v in groups.items()
-               if k not in (None, "", 0)}
-    return dict(sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])))
+def _check(request: SearchRequest) -> None:
+    """Refuse requests that cannot be run, with a one-line reason."""
+    if request.limit < 1 or request.page < 1:
+        raise UsageError("limit and page must be 1 or more")
+    if request.sort not in _SORTS:
+        raise UsageError(f"unknown sort {request.sort!r}; use one of {', '.join(_SORTS)}")
+    visible_levels(request.audience)
 
 
-def _query_words(parsed: Q.Query) -> set[str]:
+def _facet_names(audience: str) -> list[str]:
+    """Every facet; access only for audiences that see more than one level."""
+    return [f for f in FACETS if f != "access" or len(visible_levels(audience)) > 1]
+
+
+def _query_words(query: Q.Query) -> set[str]:
+    """The words to mark in snippets: every term looked up in a title or page field."""
     words = set()
-    for fieldname, text in parsed.iter_all_terms():
-        if fieldname in ("content_f", "title_f", "content", "title"):
+    for fieldname, text in query.iter_all_terms():
+        if fieldname in PAGE_FIELDS or fieldname in TITLE_FIELDS:
             words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     return words

@@ -1,8 +1,11 @@
 """The search index's fields: the only place they are defined.
 
-One index holds two document types. An "item" document per archived item carries its metadata
-and text for ranking, counting and facets; a "page" document per page (id ``f"{item_id}#{n}"``)
-carries that page's text so hits can name page numbers and show snippets.
+One document per archived item carries its metadata and its text (metadata text first, then
+each page in order) for ranking, counting and facets. ``page_starts`` stores the token position
+at which each page's text begins, so the positions of the matched words name the matching pages
+without a document per page (which cost three quarters of the indexing time). ``vocab`` holds,
+per access level, the words and word pairs an item contributes to autocomplete, so suggestions
+for an audience come only from items that audience may see.
 
 Text is indexed twice: ``title``/``content``/``doc_number`` keep Vietnamese tones, the ``_f``
 twins are folded (no tones, đ→d). Folding merges ký/kỳ/kỷ/kỹ, so the exact fields weigh more.
@@ -11,16 +14,18 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
 from search.analyzers import (
+    TokenizedPositions,
     docnumber_analyzer,
     exact_analyzer,
     folded_analyzer,
     keyword_analyzer,
     label_analyzer,
     language_analyzer,
+    vocab_analyzer,
 )
 
 __all__ = [
@@ -30,6 +35,7 @@ __all__ = [
     "TEXT_FIELDS",
     "TITLE_FIELDS",
     "CONTENT_FIELDS",
+    "PAGE_FIELDS",
     "DOC_NUMBER_FIELDS",
     "LABEL_FIELDS",
     "KINDS",
@@ -51,6 +57,8 @@ TITLE_FIELDS = MappingProxyType({"title": 2.0, "title_f": 1.0})
 CONTENT_FIELDS = MappingProxyType({"content": 1.0, "content_f": 0.5})
 DOC_NUMBER_FIELDS = MappingProxyType({"doc_number": 6.0, "doc_number_f": 3.0})
 TEXT_FIELDS = MappingProxyType({**TITLE_FIELDS, **CONTENT_FIELDS, **DOC_NUMBER_FIELDS})
+# The positional fields whose positions fall on pages (see page_starts).
+PAGE_FIELDS = tuple(CONTENT_FIELDS)
 
 # Free-text labels indexed as one normalized (folded) term: filter on them through
 # search.parse.filter_query, which normalizes the value the same way.
@@ -79,6 +87,13 @@ def _label() -> ID:
     return ID(stored=True, sortable=True, analyzer=label_analyzer())
 
 
+def _body(analyzer, folded: bool) -> TEXT:
+    """A positional text field that reads pre-tokenized bodies directly (see index.py)."""
+    body = TEXT(analyzer=analyzer, phrase=True)
+    body.format = TokenizedPositions(field_boost=body.format.field_boost, folded=folded)
+    return body
+
+
 def build_schema() -> Schema:
     """Return the index schema (item and page documents share it)."""
     exact, folded = exact_analyzer(), folded_analyzer()
@@ -89,8 +104,8 @@ def build_schema() -> Schema:
         page=NUMERIC(int, stored=True, sortable=True),
         title=TEXT(analyzer=exact, stored=True, field_boost=3.0),
         title_f=TEXT(analyzer=folded, field_boost=1.5),
-        content=TEXT(analyzer=exact, phrase=True),
-        content_f=TEXT(analyzer=folded, phrase=True),
+        content=_body(exact, folded=False),
+        content_f=_body(folded, folded=True),
         doc_number=TEXT(analyzer=docnumber_analyzer(), stored=True, phrase=False),
         doc_number_f=TEXT(analyzer=docnumber_analyzer(folded=True), phrase=False),
         kind=ID(stored=True, sortable=True),
@@ -108,4 +123,6 @@ def build_schema() -> Schema:
         sort_title=ID(stored=True, sortable=True),
         period_from=NUMERIC(int, stored=True),
         period_to=NUMERIC(int, stored=True),
+        page_starts=STORED(),
+        vocab=KEYWORD(analyzer=vocab_analyzer(), scorable=False),
     )

@@ -77,7 +77,7 @@ def test_schema_has_the_agreed_fields():
     names = set(build_schema().names())
     assert {"id", "item_id", "doctype", "page", "title", "title_f", "content", "content_f",
             "doc_number", "doc_number_f", "sort_title", "date", "places", "subjects",
-            "period_from", "period_to"} | set(FACET_FIELDS) == names
+            "period_from", "period_to", "page_starts", "vocab"} | set(FACET_FIELDS) == names
     assert set(TEXT_FIELDS) == {"title", "title_f", "content", "content_f", "doc_number",
                                 "doc_number_f"}
 

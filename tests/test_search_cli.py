@@ -1,6 +1,7 @@
 """`ttdn search`, `show`, `reindex`, `verify`: the JSON contracts and access rules of DESIGN.md."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -115,3 +116,40 @@ def test_verify_notices_an_index_missing_items(corpus_copy):
     result = run_cli(corpus_copy, "verify")
     assert result.exit_code == 1
     assert "not in the index" in result.output
+
+
+def test_filter_option_narrows_by_label(corpus_home):
+    result = run_json(corpus_home, "search", "lang son", "--filter", "lead_unit=Sở Ngoại vụ")
+    assert result["hits"] and result["facets"]["lead_unit"] == {"Sở Ngoại vụ": result["total"]}
+    bad = run_cli(corpus_home, "search", "lang son", "--filter", "lead_unit")
+    assert bad.exit_code == 2, bad.output
+    assert "FIELD=VALUE" in bad.output
+
+
+def test_facets_include_issuer_and_doc_type(corpus_home):
+    result = run_json(corpus_home, "search", "nghị định", "--as", "public")
+    assert {"issuer", "doc_type", "collection", "lead_unit", "year"} <= set(result["facets"])
+    assert sum(result["facets"]["collection"].values()) <= result["total"]
+
+
+def test_did_you_mean_only_with_visible_results(corpus_home):
+    result = run_json(corpus_home, "search", "phat ngonn")
+    assert result["suggestion"] == "phat ngon"
+    assert "suggestion" not in run_json(corpus_home, "search", "phát ngôn")
+
+
+def test_similar_items_and_forbidden_ones(corpus_home):
+    item = run_json(corpus_home, "show", "documents/244-2026-nd-cp.pdf")
+    similar = run_json(corpus_home, "similar", "documents/244-2026-nd-cp.pdf", "--as", "public")
+    assert item["id"] not in {h["id"] for h in similar["hits"]}
+    assert all(h["access"] == "public" for h in similar["hits"])
+    hidden = run_cli(corpus_home, "similar", "documents/234-2026-nd-cp.pdf", "--as", "public")
+    assert hidden.exit_code == 4, hidden.output
+
+
+def test_complete_offers_visible_words_and_titles(corpus_home):
+    result = run_cli(corpus_home, "complete", "lạng s")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert "lạng sơn" in out["terms"]
+    assert all(set(t) == {"id", "title"} for t in out["titles"])

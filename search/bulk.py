@@ -1,0 +1,182 @@
+"""Bulk scoring for the common query: words, each looked up as alternative terms, all required.
+
+Whoosh scores a match by walking a tree of matchers, a few microseconds per term per document;
+a query of common words over 10k items spends most of its time there. For a query that is an
+AND of groups of plain terms, :class:`BulkScorer` reads each term's postings once, computes
+BM25F for all of them in one loop (the same formula and statistics as Whoosh's ``BM25F``, so
+the scores agree to rounding), sums each word's alternatives and intersects the words.
+Anything else (phrases, prefixes, NOT, labels) goes through Whoosh's matchers.
+"""
+from __future__ import annotations
+
+from whoosh import query as Q
+from whoosh.reading import TermNotFound
+
+from .pages import PositionReader
+from .phrase import phrase_starts
+from .schema import TEXT_FIELDS
+
+__all__ = ["term_groups", "scoring_leaves", "BulkScorer"]
+
+
+def term_groups(query: Q.Query) -> list[list[Q.Term]] | None:
+    """The query as an AND of groups of alternative terms in text fields, or None.
+
+    >>> term_groups(Q.And([Q.Term("content_f", "lang"), Q.Or([Q.Term("content", "sơn"),
+    ...                                                       Q.Term("content_f", "son")])]))
+    [[Term('content_f', 'lang')], [Term('content', 'sơn'), Term('content_f', 'son')]]
+    >>> term_groups(Q.Not(Q.Term("content_f", "lang"))) is None
+    True
+    """
+    parts = query.subqueries if type(query) is Q.And else [query]
+    groups = []
+    for part in parts:
+        leaves = list(part.subqueries) if type(part) is Q.Or else [part]
+        if not leaves or not all(type(leaf) is Q.Term and leaf.fieldname in TEXT_FIELDS
+                                 for leaf in leaves):
+            return None
+        groups.append(leaves)
+    return groups
+
+
+def scoring_leaves(query: Q.Query) -> list[Q.Query] | None:
+    """The terms and phrases whose scores add up to a match's score (not those under NOT).
+
+    None when the query holds anything else (prefixes, ranges, labels): Whoosh scores those.
+    """
+    if type(query) in (Q.And, Q.Or):
+        found = [scoring_leaves(q) for q in query.subqueries]
+        return None if None in found else [leaf for part in found for leaf in part]
+    if type(query) is Q.AndMaybe:
+        a, b = scoring_leaves(query.a), scoring_leaves(query.b)
+        return None if a is None or b is None else a + b
+    if type(query) is Q.Not:
+        return []
+    if isinstance(query, (Q.Term, Q.Phrase)) and query.fieldname in TEXT_FIELDS:
+        return [query]
+    return None
+
+
+class BulkScorer:
+    """Scores term groups over one searcher; caches field lengths for its lifetime."""
+
+    def __init__(self, searcher) -> None:
+        self.searcher = searcher
+        self._lengths: dict[str, list[int]] = {}
+        self._terms: dict[tuple[str, str], tuple[float, float, float]] = {}
+
+    def doc_scores(self, leaves: list[Q.Query], docnums: list[int]) -> dict[int, float]:
+        """A matching document's score, as the sum of the scores of the leaves it matches.
+
+        That is how Whoosh adds up AND, OR and phrase scores; reading one posting per leaf
+        per document beats moving whole matcher trees (phrases would scan ahead).
+        """
+        reader, out = PositionReader(self.searcher), {}
+        for docnum in sorted(docnums):
+            total = 0.0
+            for leaf in leaves:
+                if isinstance(leaf, Q.Phrase):
+                    total += self._phrase_score(reader, leaf, docnum)
+                else:
+                    total += self._posting_score(reader, leaf.fieldname, leaf.text, docnum,
+                                                 leaf.boost)
+            out[docnum] = total
+        return out
+
+    def max_score(self, leaf: Q.Query) -> float:
+        """The most a term or phrase can score on any document (an upper bound)."""
+        words = leaf.words if isinstance(leaf, Q.Phrase) else [leaf.text]
+        total = 0.0
+        for word in words:
+            try:
+                info = self.searcher.term_info(leaf.fieldname, word)
+            except TermNotFound:
+                return 0.0 if isinstance(leaf, Q.Phrase) else total
+            num, base, per_length = self._constants(leaf.fieldname, word)
+            tf = info.max_weight()
+            total += num * tf / (tf + base + per_length * max(info.min_length(), 0))
+        return total * leaf.boost
+
+    def _posting_score(self, reader: PositionReader, field: str, text: str, docnum: int,
+                       boost: float) -> float:
+        posting = reader.posting(field, text, docnum)
+        if posting is None:
+            return 0.0
+        num, base, per_length = self._constants(field, text)
+        tf = posting.weight()
+        return boost * num * tf / (tf + base + per_length * self._field_lengths(field)[docnum])
+
+    def _phrase_score(self, reader: PositionReader, phrase: Q.Phrase, docnum: int) -> float:
+        lists = [reader.positions(phrase.fieldname, w, docnum) for w in phrase.words]
+        if not phrase_starts(lists, phrase.slop):
+            return 0.0
+        return phrase.boost * sum(self._posting_score(reader, phrase.fieldname, w, docnum, 1.0)
+                                  for w in phrase.words)
+
+    def _constants(self, field: str, text: str) -> tuple[float, float, float]:
+        """BM25F's per-term numbers: idf·(k1+1), k1·(1−b), k1·b/avgfl."""
+        key = (field, text)
+        found = self._terms.get(key)
+        if found is None:
+            weighting = self.searcher.weighting
+            b = weighting._field_B.get(field, weighting.B)  # noqa: SLF001 - no getter in BM25F
+            k1, avgfl = weighting.K1, self.searcher.avg_field_length(field) or 1
+            found = (self.searcher.idf(field, text) * (k1 + 1), k1 * (1 - b), k1 * b / avgfl)
+            self._terms[key] = found
+        return found
+
+    def score(self, groups: list[list[Q.Term]], allowed: frozenset[int]) -> list[tuple[int,
+                                                                                     float]]:
+        """(docnum, score) of the allowed documents matching every group."""
+        sums = []
+        for group in groups:
+            total: dict[int, float] = {}
+            for term in group:
+                for docnum, value in self.term_scores(term).items():
+                    total[docnum] = total.get(docnum, 0.0) + value
+            sums.append(total)
+        sums.sort(key=len)
+        first, rest = sums[0], sums[1:]
+        out = []
+        for docnum, value in first.items():
+            if docnum not in allowed:
+                continue
+            for other in rest:
+                more = other.get(docnum)
+                if more is None:
+                    break
+                value += more
+            else:
+                out.append((docnum, value))
+        return out
+
+    def term_scores(self, term: Q.Term) -> dict[int, float]:
+        """BM25F of one term (times its boost) for every document holding it."""
+        searcher, field = self.searcher, term.fieldname
+        num, base, per_length = self._constants(field, term.text)
+        num *= term.boost
+        lengths, out = self._field_lengths(field), {}
+        for sub, offset in searcher.leaf_searchers():
+            try:
+                matcher = sub.reader().postings(field, term.text)
+            except TermNotFound:
+                continue
+            active, id_, weight, next_ = (matcher.is_active, matcher.id, matcher.weight,
+                                          matcher.next)
+            while active():
+                docnum, tf = id_() + offset, weight()
+                out[docnum] = num * tf / (tf + base + per_length * lengths[docnum])
+                next_()
+        return out
+
+    def _field_lengths(self, field: str) -> list[int]:
+        """Every document's length in this field (1 when empty, as Whoosh's scorer reads it)."""
+        found = self._lengths.get(field)
+        if found is None:
+            found = []
+            for sub, _offset in self.searcher.leaf_searchers():
+                reader = sub.reader()
+                found.extend(reader.doc_field_length(i, field, 1)
+                             for i in range(reader.doc_count_all()))
+            self._lengths[field] = found
+        return found

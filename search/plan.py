@@ -1,0 +1,121 @@
+"""Query planning: the same matches for less work, then the full score for the best few.
+
+Every free word is looked up in four fields (title and content, exact and folded). A word typed
+without tones is the same term in both content fields, and the tone-exact one matches nothing
+the folded one does not: :func:`first_pass` drops it. The match set is unchanged, so totals
+and facets come from the first pass, and its order keeps everything else: the title fields
+(decisive for known items) and the tone-exact alternatives of words typed with tones.
+Whoosh adds up the scores of the alternatives a document matches, so the best matches get the
+full query's score by adding what the dropped alternatives score on them (:func:`score_matches`).
+How many: at least :data:`RESCORE_DEPTH`, and more (doubling, up to :data:`MAX_RESCORE`) until
+no document left out could reach the wanted page even if it scored the dropped alternatives'
+maximum (BM25 at the term's highest frequency and shortest length, as Whoosh's own block-max
+optimisation bounds it). So the page shown is ranked as the full query ranks it. A query of
+plain words skips all this: it is scored in full, in bulk (``bulk.py``).
+"""
+from __future__ import annotations
+
+import heapq
+
+from whoosh import query as Q
+
+from .bulk import scoring_leaves, term_groups
+from .snapshot import Snapshot
+
+__all__ = ["first_pass", "score_matches", "RESCORE_DEPTH"]
+
+RESCORE_DEPTH = 100
+MAX_RESCORE = 1600
+# field -> the field whose matches include it, for the same text
+_SUBSUMED_BY = {"content": "content_f"}
+
+
+def _key(leaf: Q.Query) -> tuple | None:
+    """What a term or phrase looks for, whatever its field: its words."""
+    if isinstance(leaf, Q.Term):
+        return (leaf.text,)
+    if isinstance(leaf, Q.Phrase):
+        return tuple(leaf.words), leaf.slop
+    return None
+
+
+def _prune(children: list[Q.Query], dropped: list[Q.Query] | None) -> list[Q.Query]:
+    """The alternatives of an OR minus those another alternative's matches include."""
+    present = {(c.fieldname, _key(c)) for c in children
+               if isinstance(c, (Q.Term, Q.Phrase)) and _key(c) is not None}
+    kept = []
+    for child in children:
+        if isinstance(child, (Q.Term, Q.Phrase)):
+            wider = _SUBSUMED_BY.get(child.fieldname)
+            if wider and (wider, _key(child)) in present:
+                if dropped is not None:
+                    dropped.append(child)
+                continue
+        kept.append(child)
+    return kept
+
+
+def first_pass(query: Q.Query, dropped: list[Q.Query] | None = None) -> Q.Query:
+    """The query with subsumed alternatives dropped: the same matches, cheaper to score.
+
+    The dropped alternatives that add to a match's score (not those under NOT) are appended
+    to `dropped`: a match's full score is its first-pass score plus theirs.
+
+    >>> from search.parse import parse_query
+    >>> from search.schema import build_schema
+    >>> print(parse_query("quy", schema=build_schema()))
+    (title:quy^2.0 OR title_f:quy OR content:quy OR content_f:quy^0.5)
+    >>> print(first_pass(parse_query("quy", schema=build_schema())))
+    (title:quy^2.0 OR title_f:quy OR content_f:quy^0.5)
+    """
+    if isinstance(query, Q.Or):
+        kept = [first_pass(q, dropped) for q in _prune(list(query.subqueries), dropped)]
+        return kept[0] if len(kept) == 1 else Q.Or(kept, boost=query.boost)
+    if isinstance(query, Q.And):
+        return Q.And([first_pass(q, dropped) for q in query.subqueries], boost=query.boost)
+    if isinstance(query, Q.Not):
+        return Q.Not(first_pass(query.query))
+    if isinstance(query, Q.AndMaybe):
+        return Q.AndMaybe(first_pass(query.a, dropped), query.b)
+    return query
+
+
+def score_matches(snap: Snapshot, query: Q.Query, allowed: frozenset[int],
+                  wanted: int) -> list[tuple[int, float]]:
+    """(docnum, score) of every allowed match, the best `wanted` as the full query ranks them.
+
+    Words only: every match scored in bulk with the full query (``bulk.py``). Anything else:
+    the first pass, then the dropped alternatives' scores added to enough of the best.
+    """
+    groups = term_groups(query)
+    if groups is not None:
+        return snap.bulk.score(groups, allowed)
+    dropped: list[Q.Query] = []
+    scored = snap.scored(first_pass(query, dropped), allowed)
+    leaves = scoring_leaves(Q.Or(dropped)) if dropped else []
+    if not leaves:
+        return scored if not dropped else _rescore_with_matchers(snap, query, scored, wanted)
+    bound = sum(snap.bulk.max_score(leaf) for leaf in leaves)
+    ranked = sorted(scored, key=lambda ds: -ds[1])
+    full: dict[int, float] = {}
+    depth = max(RESCORE_DEPTH, wanted)
+    while True:
+        fresh = [d for d, _ in ranked[len(full):depth]]
+        extra = snap.bulk.doc_scores(leaves, fresh)
+        full.update((d, s + extra[d]) for d, s in ranked[len(full):depth])
+        if depth >= min(len(ranked), MAX_RESCORE):
+            break
+        best = heapq.nlargest(wanted, full.values())
+        if len(best) == wanted and best[-1] >= ranked[depth - 1][1] + bound:
+            break  # nobody below could climb into the page
+        depth *= 2
+    return [(d, full.get(d, s)) for d, s in scored]
+
+
+def _rescore_with_matchers(snap: Snapshot, query: Q.Query, scored: list[tuple[int, float]],
+                           wanted: int) -> list[tuple[int, float]]:
+    """The best matches scored by Whoosh's matchers (for queries with prefixes or ranges)."""
+    depth = max(RESCORE_DEPTH, wanted)
+    top = sorted(d for d, _ in heapq.nlargest(depth, scored, key=lambda ds: ds[1]))
+    full = snap.scores(query, top)
+    return [(d, full.get(d, s)) for d, s in scored]

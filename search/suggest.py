@@ -1,0 +1,177 @@
+"""Suggestions that never reveal what the audience may not see: "did you mean" and autocomplete.
+
+*Did you mean*: a free word that no visible item contains is replaced by the closest word
+(edit distance 1, or 2 for words of five letters and more) that visible items do contain; the
+corrected query is offered only when it finds visible items. *Autocomplete*: completions come
+from the ``vocab`` entries of the audience's access levels (``vocab.py``), ranked by how many
+visible items use them, and titles from visible items; an anonymous visitor never gets a word
+that only internal items contain.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from whoosh import query as Q
+from whoosh.reading import TermNotFound
+
+from archive.errors import UsageError
+
+from .access import access_filter, visible_levels
+from .analyzers import fold
+from .parse import parse_search
+from .plan import first_pass
+from .snapshot import Snapshot
+from .vocab import SEPARATOR, vocab_key
+
+__all__ = ["did_you_mean", "autocomplete", "visible_word", "edit_distance"]
+
+_CORRECTABLE = re.compile(r"[^\W\d_]{3,}")
+_CANDIDATES = 8
+_MAX_VOCAB_SCAN = 20_000  # vocab entries read for one completion
+
+
+def visible_word(snap: Snapshot, folded: str, allowed: frozenset[int]) -> bool:
+    """Whether some allowed item has this (folded) word in its text."""
+    for sub, offset in snap.searcher.leaf_searchers():
+        try:
+            matcher = sub.reader().postings("content_f", folded)
+        except TermNotFound:
+            continue
+        if any(d + offset in allowed for d in matcher.all_ids()):
+            return True
+    return False
+
+
+def did_you_mean(snap: Snapshot, request, words: list[str], allowed: frozenset[int],
+                 gazetteer) -> str | None:
+    """The query with unknown words corrected, when that finds visible items; else None."""
+    text, changed = request.query, False
+    for word in words:
+        if not _CORRECTABLE.fullmatch(word) or visible_word(snap, fold(word), allowed):
+            continue
+        better = _correction(snap, word, allowed, visible_levels(request.audience))
+        if better:
+            text, changed = _replace_word(text, word, better), True
+    if not changed:
+        return None
+    try:
+        parsed = parse_search(text, schema=snap.searcher.schema, gazetteer=gazetteer)
+    except UsageError:
+        return None
+    return text if snap.matching(first_pass(parsed.query), allowed) else None
+
+
+def _correction(snap: Snapshot, word: str, allowed: frozenset[int],
+                levels: tuple[str, ...]) -> str | None:
+    """The closest visible word, spelt with tones as the visible items mostly spell it."""
+    folded = fold(word)
+    corrector = snap.searcher.corrector("content_f")
+    maxdist = 2 if len(folded) >= 5 else 1
+    found = corrector.suggest(folded, limit=_CANDIDATES, maxdist=maxdist, prefix=1)
+    # The corrector ranks by frequency within the distance; the nearest word comes first here.
+    for candidate in sorted(found, key=lambda c: edit_distance(folded, c)):
+        if candidate != folded and visible_word(snap, candidate, allowed):
+            return candidate if fold(word) == word.lower() else _spelling(snap, candidate, levels)
+    return None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions).
+
+    >>> edit_distance("ngonn", "ngon"), edit_distance("ngonn", "ngoai")
+    (1, 2)
+    """
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char != other)))
+        previous = current
+    return previous[-1]
+
+
+def _spelling(snap: Snapshot, folded: str, levels: tuple[str, ...]) -> str:
+    """The most common spelling with tones of a folded word in the visible items' vocab."""
+    counts: Counter = Counter()
+    reader = snap.searcher.reader()
+    for level in levels if "vocab" in snap.searcher.schema else ():
+        prefix = f"{vocab_key(level, folded)}{SEPARATOR}"
+        for term, info in reader.iter_prefix("vocab", prefix):
+            counts[_display(term)] += info.doc_frequency()
+    return counts.most_common(1)[0][0] if counts else folded
+
+
+def _display(term: bytes | str) -> str:
+    text = term.decode("utf-8") if isinstance(term, bytes) else term
+    return text.rsplit(SEPARATOR, 1)[-1]
+
+
+def _replace_word(text: str, word: str, better: str) -> str:
+    """The text with the first whole occurrence of `word` replaced."""
+    return re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", lambda _: better, text, count=1)
+
+
+# -- autocomplete ---------------------------------------------------------------------------
+
+def autocomplete(snap: Snapshot, text: str, audience: str, limit: int) -> dict:
+    """{"titles": [{"id", "title"}], "terms": [completed queries]} from visible items only."""
+    typed = " ".join(text.split())
+    if len(typed) < 2:
+        return {"titles": [], "terms": []}
+    return {"titles": _titles(snap, typed, audience, limit),
+            "terms": _completions(snap, text, typed, audience, limit)}
+
+
+def _completions(snap: Snapshot, raw: str, typed: str, audience: str, limit: int) -> list[str]:
+    """Completed queries: the last two words completed as a pair first, then the last word."""
+    words = typed.split()
+    if raw.endswith(" "):
+        return []
+    tails = ([" ".join(words[-2:])] if len(words) > 1 else []) + [words[-1]]
+    seen, out = set(), []
+    for tail in tails:  # a pair ("lạng s" → "lạng sơn") says more than a word ("s" → "số")
+        entries = _entries(snap, tail, audience)
+        for display, _ in sorted(entries.items(), key=lambda kv: (-kv[1], kv[0])):
+            query = f"{typed[:len(typed) - len(tail)]}{display}"
+            if query not in seen and display != tail.lower():
+                seen.add(query)
+                out.append(query)
+    return out[:limit]
+
+
+def _entries(snap: Snapshot, tail: str, audience: str) -> Counter:
+    """Display forms of the vocab entries completing `tail`, with their visible item counts."""
+    folded, lowered = fold(tail), tail.lower()
+    accented = folded != lowered
+    counts: Counter = Counter()
+    reader, scanned = snap.searcher.reader(), 0
+    if "vocab" not in snap.searcher.schema:
+        return counts  # an index from before autocomplete: `ttdn reindex` fills it
+    for level in visible_levels(audience):
+        for term, info in reader.iter_prefix("vocab", vocab_key(level, folded)):
+            display = _display(term)
+            scanned += 1
+            if not accented or display.startswith(lowered):
+                counts[display] += info.doc_frequency()
+            if scanned >= _MAX_VOCAB_SCAN:
+                return counts
+    return counts
+
+
+def _titles(snap: Snapshot, typed: str, audience: str, limit: int) -> list[dict]:
+    """Visible items whose title holds the typed words, the last one as a prefix."""
+    tokens = list(snap.searcher.schema["title_f"].process_text(typed, mode="query"))
+    if not tokens or (len(tokens) == 1 and len(tokens[0]) < 2):
+        return []  # one letter alone would list half the titles
+    parts: list[Q.Query] = [Q.Term("title_f", t) for t in tokens[:-1]]
+    parts.append(Q.Prefix("title_f", tokens[-1]))
+    allowed = snap.docs(Q.And([Q.Term("doctype", "item"), access_filter(audience)]))
+    scored = snap.scored(Q.And(parts) if len(parts) > 1 else parts[0], allowed)
+    scored.sort(key=lambda ds: (-ds[1], ds[0]))
+    out = []
+    for docnum, _ in scored[:limit]:
+        stored = snap.searcher.stored_fields(docnum)
+        out.append({"id": stored["item_id"], "title": stored.get("title", "")})
+    return out
