@@ -78,7 +78,7 @@ def writer(ix, *, procs: int = 1) -> Iterator:
 
 def _text_of(item: Item) -> str:
     parts = [item.title, item.description, item.doc_number, item.issuer, item.doc_type,
-             item.creator, item.signer, item.lead_unit, item.collection, item.period,
+             item.creator, item.scale, item.signer, item.lead_unit, item.collection, item.period,
              item.identifier, " ".join(item.places), " ".join(item.subject),
              " ".join(item.partner_units)]
     return "\n".join(p for p in parts if p)
