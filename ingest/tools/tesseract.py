@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,10 +74,15 @@ def ocr_image(image: Image.Image, *, lang: str, psm: int, timeout: float) -> Ocr
     # fight over them and a page takes ~5x longer. pytesseract passes os.environ to the child.
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
-        data = pytesseract.image_to_data(
-            image, lang=lang, config=f"--psm {int(psm)}",
-            output_type=pytesseract.Output.DICT, timeout=timeout,
-        )
+        # Hand Tesseract an uncompressed file: pytesseract would PNG-encode the page first,
+        # 0.36 s of a ~2.5 s page for nothing (measured on the plan's 300-dpi scan).
+        with tempfile.NamedTemporaryFile(suffix=".bmp", prefix="ttdn-ocr-") as page_file:
+            image.save(page_file, format="BMP")
+            page_file.flush()
+            data = pytesseract.image_to_data(
+                page_file.name, lang=lang, config=f"--psm {int(psm)}",
+                output_type=pytesseract.Output.DICT, timeout=timeout,
+            )
     except RuntimeError as e:
         if isinstance(e, pytesseract.TesseractError):
             raise CorruptFile(f"Tesseract could not read the page image: {e.message}") from e
