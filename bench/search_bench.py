@@ -320,6 +320,19 @@ def measure(home: Path, rounds: int) -> dict:
                 fts_label[k]))) for k, v in per_label.items()}}
 
 
+def _sizes(home: Path) -> dict:
+    """Index size per MB of page text, ours and FTS5's, read from disk."""
+    db = sqlite3.connect(home / "catalog.sqlite3")
+    try:
+        text_mb = db.execute("SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM pages").fetchone()[0] / 2**20
+    finally:
+        db.close()
+    ours_mb = sum(f.stat().st_size for f in (home / "index").iterdir()) / 2**20
+    fts_mb = (home / "fts.sqlite3").stat().st_size / 2**20
+    return {"text_mb": round(text_mb, 1), "ours_per_text_mb": round(ours_mb / text_mb, 2),
+            "fts_per_text_mb": round(fts_mb / text_mb, 2)}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Build (or reuse) each size, query both engines, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -346,6 +359,10 @@ def main(argv: list[str] | None = None) -> None:
               f"{o['p95'] / f['p95']:>6.1f}")
     print(f"(* build figures of the cached index; {len(QUERIES)} queries x {args.rounds} rounds;"
           f" Whoosh writer procs={args.procs})")
+    for size, _built, _lat in rows:
+        sizes = _sizes(WORK / f"search-{size}-{_format_key()}")
+        print(f"{size:>7} pages: {sizes['text_mb']} MB of text; index MB per MB of text: "
+              f"ours {sizes['ours_per_text_mb']}, fts5 {sizes['fts_per_text_mb']}")
 
 
 if __name__ == "__main__":
