@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-__all__ = ["Item", "FileRecord", "Page", "Event", "QuarantineEntry", "ITEM_FIELDS", "LIST_FIELDS",
+__all__ = ["Item", "FileRecord", "Page", "Event", "QuarantineEntry", "ITEM_FIELDS",
            "KINDS", "ACCESS_LEVELS"]
 
 KINDS = ("document", "map", "photo", "publication", "video", "audio", "other")
@@ -71,8 +71,6 @@ class Item:
 _ROW_FIELDS = {"id", "kind", "access", "title", "sha256", "status", "created_at", "updated_at",
                "warnings", "origins"}
 ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.name not in _ROW_FIELDS)
-LIST_FIELDS = frozenset({"subject", "partner_units", "languages", "places", "warnings",
-                         "recipients"})
 
 
 @dataclass

@@ -24,7 +24,7 @@ from .item_builder import build_item, record_item
 from .language import DEFAULT_OCR_LANG, tesseract_langs
 from .metadata.manifest import ManifestRow
 from .ocr import run_ocr_job
-from .registry import extract_file
+from .registry import check_size, extract_file
 from .summary import IngestSummary
 from .tools.tesseract import check_tesseract
 
@@ -75,10 +75,8 @@ class _Run:
     def ingest_file(self, inp: Input) -> None:
         """Hash the file; skip it if archived; else extract it and queue its OCR pages."""
         try:
+            check_size(inp.path, self.settings)  # before hashing: a huge file costs no read
             size = inp.path.stat().st_size
-            if size > self.settings.max_file_mb * 1024 * 1024:
-                raise CorruptFile(f"file too large ({size / 2**20:.0f} MiB; the limit is "
-                                  f"{self.settings.max_file_mb} MiB, set TTDN_MAX_FILE_MB)")
             sha256 = sha256_file(inp.path)
         except (OSError, ArchiveError) as err:
             return self._refuse(inp, None, err, keep_copy=False)

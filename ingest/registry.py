@@ -16,7 +16,7 @@ from archive.settings import Settings, load_settings
 from ingest.detect import sniff_mime
 from ingest.extraction import Extraction
 
-__all__ = ["Extractor", "Registry", "default_registry", "extract_file", "psm_for"]
+__all__ = ["Extractor", "Registry", "default_registry", "extract_file", "psm_for", "check_size"]
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +81,13 @@ class Registry:
         """Sniff `path`, check its size, and run the winning extractor on it."""
         path = Path(path)
         settings = settings or load_settings()
-        _check_size(path, settings)
+        check_size(path, settings)
         extractor = self.auction(sniff_mime(path), path)
         return extractor().extract(path, lang=lang, kind_hint=kind_hint, settings=settings)
 
 
-def _check_size(path: Path, settings: Settings) -> None:
+def check_size(path: Path, settings: Settings) -> None:
+    """Refuse a file over the TTDN_MAX_FILE_MB limit with CorruptFile."""
     size = path.stat().st_size
     if size > settings.max_file_mb * _MIB:
         raise CorruptFile(
