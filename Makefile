@@ -6,9 +6,10 @@ HOME_DIR ?= data
 TESSERACT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-chi-sim \
                   tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-fra
 FONT_PKGS := fonts-dejavu-core
-TEST_PKGS := chromium fonts-wqy-microhei
+MEDIA_PKGS := ffmpeg
+TEST_PKGS := chromium fonts-wqy-microhei dvdauthor genisoimage
 
-.PHONY: install system-deps test-deps ingest serve test bench relevance clean screenshots portal-load i18n
+.PHONY: install system-deps test-deps mirador ingest serve test bench relevance clean screenshots portal-load i18n
 
 install: system-deps $(BIN)/ttdn
 
@@ -18,13 +19,27 @@ $(BIN)/ttdn: setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-# Tesseract, its language data and the catalogue font from Debian, installed only when missing.
+# Tesseract, its language data, the catalogue font and ffmpeg (audio-visual items) from Debian,
+# installed only when missing.
 system-deps:
-	@bash scripts/system-deps.sh $(TESSERACT_PKGS) $(FONT_PKGS)
+	@bash scripts/system-deps.sh $(TESSERACT_PKGS) $(FONT_PKGS) $(MEDIA_PKGS)
 
-test-deps: install
+test-deps: install $(VENV)/.test-deps mirador
 	@test -z "$(TEST_PKGS)" || bash scripts/system-deps.sh $(TEST_PKGS)
+
+# The test extras, installed again only when the packaging files change (a stamp, as $(BIN)/ttdn).
+$(VENV)/.test-deps: $(BIN)/ttdn setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Mirador 4 from the npm registry for the IIIF browser test (tests/browser/test_iiif_mirador.py),
+# into a git-ignored node_modules, again only when its lock file changes.
+MIRADOR_DIR := tests/browser/mirador
+mirador: $(MIRADOR_DIR)/node_modules/.package-lock.json
+$(MIRADOR_DIR)/node_modules/.package-lock.json: $(MIRADOR_DIR)/package.json $(MIRADOR_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y npm" >&2; exit 1; }
+	cd $(MIRADOR_DIR) && npm ci --no-audit --no-fund --ignore-scripts --omit=peer --loglevel=error
+	touch $@
 
 ingest: install
 	TTDN_HOME=$(HOME_DIR) $(BIN)/ttdn ingest corpus/
@@ -43,7 +58,9 @@ relevance: test-deps
 
 screenshots: test-deps
 	$(BIN)/python -m tests.browser.screenshots --home $(HOME_DIR)
-	TTDN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser tests/browser/test_exhibits_e2e.py
+	TTDN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -m browser \
+	  tests/browser/test_exhibits_e2e.py tests/browser/test_media_e2e.py \
+	  tests/browser/test_staff_e2e.py
 
 portal-load: install
 	$(BIN)/python bench/portal_load.py --home $(HOME_DIR)

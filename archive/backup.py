@@ -11,6 +11,7 @@ import bagit
 
 from .catalog import Catalog, now_iso
 from .errors import CorruptFile, UsageError
+from .lock import LOCK_NAME
 from .models import Event
 from .settings import Settings
 
@@ -30,7 +31,9 @@ class BackupReport:
 
 
 def _empty_or_missing(path: Path) -> bool:
-    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+    # The data home's lock file (taken by restore itself) does not make a home non-empty.
+    return not path.exists() or (path.is_dir() and not any(p.name != LOCK_NAME
+                                                            for p in path.iterdir()))
 
 
 def backup_archive(settings: Settings, dest: Path, *, actor: str = "backup",

@@ -5,14 +5,18 @@ import json
 import sqlite3
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .docnumbers import doc_number_key
 from .models import ITEM_FIELDS, Event, FileRecord, Item, Page, QuarantineEntry
+from .names import display_name, is_clean
+from .oai import ensure as _ensure_oai, note_change as _note_oai
+from .rules import apply_rules, write_review
 
-__all__ = ["Catalog", "now_iso"]
+__all__ = ["Catalog", "SeenFile", "now_iso"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -54,7 +58,50 @@ CREATE INDEX IF NOT EXISTS relations_key ON relations(relation, key);
 CREATE TABLE IF NOT EXISTS quarantine (
     source TEXT PRIMARY KEY, sha256 TEXT, code TEXT NOT NULL, reason TEXT NOT NULL,
     at TEXT NOT NULL, stored_as TEXT);
+CREATE TABLE IF NOT EXISTS seen_files (
+    path BLOB PRIMARY KEY, source TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES items(sha256) ON DELETE CASCADE,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+    inode INTEGER NOT NULL, seen_ns INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS seen_files_source ON seen_files(source);
+CREATE TABLE IF NOT EXISTS seen_manifests (
+    folder BLOB PRIMARY KEY, fingerprint TEXT NOT NULL, at TEXT NOT NULL);
 """
+# seen_files: what each ingested file looked like when it was last read (its path as bytes, the
+# source it was archived under, size, times, inode, hash; `seen_ns` the clock just before the
+# stat), so a re-run skips a file that has not changed without reading it (ingest/seen.py).
+# seen_manifests: per folder ingested, the fingerprint of its manifests when last applied. Both
+# are CREATE ... IF NOT EXISTS: an existing data home gains them on open.
+# Columns added after the first release: (table, column, type). Added on open when missing, so
+# an existing data home keeps working. `raw_source` holds the bytes of a file name that is not
+# valid UTF-8 (the `source` column shows it with \xNN escapes, archive/names.py); NULL otherwise.
+_ADDED_COLUMNS = (("sources", "raw_source", "BLOB"), ("quarantine", "raw_source", "BLOB"))
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    for table, column, kind in _ADDED_COLUMNS:
+        have = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+        if column in have:
+            continue
+        try:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        except sqlite3.OperationalError as err:
+            if "duplicate column" not in str(err):  # another process added it just now
+                raise
+
+
+@dataclass(frozen=True)
+class SeenFile:
+    """A file as it was when last read: where, its size, times and inode, and its hash."""
+
+    path: bytes  # os.fsencode of the absolute path read
+    source: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    seen_ns: int  # wall clock (ns) just before the stat: the racy-stat rule needs it
+    sha256: str = ""
 
 
 def _row_origins(item: Item) -> str:
@@ -85,6 +132,8 @@ class Catalog:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.executescript(_SCHEMA)
+            _add_columns(self.db)
+            _ensure_oai(self.db)  # what harvesters see (archive/oai.py)
 
     def __enter__(self) -> "Catalog":
         return self
@@ -111,8 +160,15 @@ class Catalog:
 
     def save_item(self, item: Item, *, pages: Iterable[Page] = (), files: Iterable[FileRecord] = (),
                   sources: Iterable[str] = (), event: Event | None = None,
-                  cites: Iterable[str] = ()) -> None:
-        """Insert a new item with its pages, files, sources, citations and first event, atomically."""
+                  cites: Iterable[str] = (), raw_sources: dict[str, bytes] | None = None) -> None:
+        """Insert a new item with its pages, files, sources, citations and first event, atomically.
+
+        `raw_sources` maps a source shown with escapes to the raw bytes of its file name.
+        The review rules admins set (archive/rules.py) apply first, each with its own event.
+        """
+        sources = list(sources)
+        ruled = apply_rules(self, item, sources, now_iso())
+        item = ruled.item
         with self.transaction() as db:
             stamp = item.created_at or now_iso()
             db.execute(
@@ -129,9 +185,14 @@ class Catalog:
                            " VALUES (?,?,?,?,?,?)",
                            [(item.id, p.n, p.text, p.origin, p.confidence, p.language) for p in pages])
             for source in sources:
-                self._add_source(db, item.id, source)
+                self._add_source(db, item.id, source, (raw_sources or {}).get(source))
             if event:
                 self._append_event(db, event)
+            for ruled_event in ruled.events:
+                self._append_event(db, ruled_event)
+            if ruled.review_rule:
+                write_review(db, item.id, ruled.review_rule, stamp)
+            _note_oai(db, item)
 
     def _write_metadata(self, db: sqlite3.Connection, item: Item) -> None:
         db.execute("DELETE FROM metadata WHERE item_id = ?", (item.id,))
@@ -158,9 +219,10 @@ class Catalog:
                        (item_id, f.sha256, f.role))
 
     @staticmethod
-    def _add_source(db: sqlite3.Connection, item_id: str, source: str) -> bool:
-        cur = db.execute("INSERT OR IGNORE INTO sources (source, item_id, added_at) VALUES (?,?,?)",
-                         (source, item_id, now_iso()))
+    def _add_source(db: sqlite3.Connection, item_id: str, source: str,
+                    raw: bytes | None = None) -> bool:
+        cur = db.execute("INSERT OR IGNORE INTO sources (source, item_id, added_at, raw_source)"
+                         " VALUES (?,?,?,?)", (source, item_id, now_iso(), raw))
         db.execute("DELETE FROM quarantine WHERE source = ?", (source,))
         return cur.rowcount > 0
 
@@ -170,10 +232,11 @@ class Catalog:
                    (event.item_id, event.action, event.actor, event.at,
                     json.dumps(event.detail, ensure_ascii=False)))
 
-    def add_source(self, item_id: str, source: str, *, actor: str = "ingest") -> bool:
+    def add_source(self, item_id: str, source: str, *, actor: str = "ingest",
+                   raw: bytes | None = None) -> bool:
         """Record another name the same content arrived under; True when it was new."""
         with self.transaction() as db:
-            added = self._add_source(db, item_id, source)
+            added = self._add_source(db, item_id, source, raw)
             if added:
                 self._append_event(db, Event(item_id, "source-added", actor, now_iso(),
                                              {"source": source}))
@@ -190,21 +253,53 @@ class Catalog:
                         now_iso(), item.id))
             self._write_metadata(db, item)
             self._append_event(db, Event(item.id, action, actor, now_iso(), detail or {}))
+            _note_oai(db, item)
 
     def log_event(self, event: Event) -> None:
         """Append one event to the audit trail."""
         with self.transaction() as db:
             self._append_event(db, event)
 
-    def quarantine(self, entry: QuarantineEntry) -> None:
-        """Record (or refresh) why an input was refused."""
+    def quarantine(self, entry: QuarantineEntry, *, raw_source: bytes | None = None) -> None:
+        """Record (or refresh) why an input was refused; `raw_source` as in `save_item`."""
         with self.transaction() as db:
             db.execute("INSERT OR REPLACE INTO quarantine (source, sha256, code, reason, at,"
-                       " stored_as) VALUES (?,?,?,?,?,?)",
+                       " stored_as, raw_source) VALUES (?,?,?,?,?,?,?)",
                        (entry.source, entry.sha256, entry.code, entry.reason, entry.at,
-                        entry.stored_as))
+                        entry.stored_as, raw_source))
             self._append_event(db, Event(None, "quarantined", "ingest", entry.at,
                                          {"source": entry.source, "reason": entry.reason}))
+            # A refused input is read again next time, whatever its stat says.
+            db.execute("DELETE FROM seen_files WHERE source = ?", (entry.source,))
+
+    # -- what ingest has read ------------------------------------------------------------------
+
+    def seen_files(self) -> dict[bytes, tuple[SeenFile, str]]:
+        """Every file recorded as read, by path, with the id of the item its content is."""
+        rows = self.db.execute("SELECT f.*, i.id AS item_id FROM seen_files f JOIN items i"
+                               " ON i.sha256 = f.sha256")
+        return {r["path"]: (SeenFile(r["path"], r["source"], r["size"], r["mtime_ns"],
+                                     r["ctime_ns"], r["inode"], r["seen_ns"], r["sha256"]),
+                            r["item_id"]) for r in rows}
+
+    def record_seen(self, seen: SeenFile) -> None:
+        """Note how a file looked when it was read and archived (or found archived)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO seen_files (path, source, sha256, size, mtime_ns,"
+                       " ctime_ns, inode, seen_ns) VALUES (?,?,?,?,?,?,?,?)",
+                       (seen.path, seen.source, seen.sha256, seen.size, seen.mtime_ns,
+                        seen.ctime_ns, seen.inode, seen.seen_ns))
+
+    def manifest_prints(self) -> dict[bytes, str]:
+        """Per folder ingested (path as bytes), the fingerprint of its manifests last applied."""
+        return {r[0]: r[1] for r in self.db.execute("SELECT folder, fingerprint FROM"
+                                                     " seen_manifests")}
+
+    def record_manifest_prints(self, prints: dict[bytes, str]) -> None:
+        """Note that these folders' manifests, as fingerprinted, have been applied."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO seen_manifests (folder, fingerprint, at)"
+                           " VALUES (?,?,?)", [(k, v, now_iso()) for k, v in prints.items()])
 
     # -- index bookkeeping ---------------------------------------------------------------------
 
@@ -237,11 +332,17 @@ class Catalog:
         return row[0] if row else None
 
     def resolve(self, id_or_source: str) -> str | None:
-        """The item id named by its id or by one of its sources."""
+        """The item id named by its id or by one of its sources (as shown, or as raw bytes)."""
+        if not is_clean(id_or_source):  # typed from a shell as the raw file name
+            id_or_source = display_name(id_or_source)
         row = self.db.execute("SELECT id FROM items WHERE id = ? UNION ALL SELECT item_id FROM"
                               " sources WHERE source = ? LIMIT 1", (id_or_source, id_or_source))
         found = row.fetchone()
         return found[0] if found else None
+
+    def has_item(self, item_id: str) -> bool:
+        """True when an item with this id exists."""
+        return self.db.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is not None
 
     def get_item(self, item_id: str) -> Item | None:
         """The item with its metadata, or None."""

@@ -8,6 +8,7 @@ import click
 
 from .backup import backup_archive, restore_archive
 from .catalog import Catalog
+from .lock import home_lock
 from .records import item_record
 from .settings import Settings
 
@@ -75,7 +76,9 @@ def backup_command(ctx: click.Context, dest: Path) -> None:
 @click.pass_context
 def restore_command(ctx: click.Context, source: Path) -> None:
     """Restore a backup bag into an empty data home (then run `ttdn reindex`)."""
-    report = restore_archive(ctx.obj["settings"], source)
+    settings: Settings = ctx.obj["settings"]
+    with home_lock(settings.home, "restore"):
+        report = restore_archive(settings, source)
     click.echo(f"restored {report.items} items, {report.objects} objects into {report.path}\n"
                "now run `ttdn reindex` to rebuild the search index")
 

@@ -1,24 +1,46 @@
 """The few named errors of ttdn-archive, each with an exit code and a message a clerk can act on."""
 from __future__ import annotations
 
+from enum import IntEnum
+
 __all__ = [
+    "ExitCode",
     "ArchiveError",
     "UsageError",
     "UnsupportedFormat",
     "EncryptedFile",
     "CorruptFile",
+    "UnsafeLink",
+    "UnreadableFile",
+    "ChangedWhileReading",
     "MissingDependency",
     "AccessDenied",
     "IndexLocked",
     "NotFound",
     "StorageFull",
+    "HomeBusy",
+    "InternalError",
 ]
+
+
+class ExitCode(IntEnum):
+    """Every exit code of `ttdn`, as OCRmyPDF's `ExitCode`; README's command table names them."""
+
+    ok = 0  # all done (ingest: every input archived)
+    input_file = 1  # some input was refused and quarantined (verify: a check failed)
+    bad_args = 2  # usage error: bad option, bad query, target not empty
+    missing_dependency = 3  # Tesseract, a language pack or a font is missing
+    not_found = 4  # no such item, or the user may not see or change it
+    index_locked = 5  # another process is writing the search index
+    storage_full = 6  # the data home is full; nothing half-written was kept
+    home_busy = 7  # another ingest, reindex or restore holds the data home's lock
+    internal_error = 8  # a bug: something failed that no rule foresaw (summary still printed)
 
 
 class ArchiveError(Exception):
     """Base of every error the archive reports on purpose; `code` is a short machine-readable tag."""
 
-    exit_code = 1
+    exit_code = ExitCode.input_file
     code = "error"
 
     def __init__(self, message: str) -> None:
@@ -32,7 +54,7 @@ class ArchiveError(Exception):
 class UsageError(ArchiveError):
     """The command was called wrongly (bad option, bad query)."""
 
-    exit_code = 2
+    exit_code = ExitCode.bad_args
     code = "usage"
 
 
@@ -54,36 +76,68 @@ class CorruptFile(ArchiveError):
     code = "corrupt"
 
 
+class UnsafeLink(ArchiveError):
+    """A symbolic link in an ingest folder points outside that folder: it is never followed."""
+
+    code = "unsafe-link"
+
+
+class UnreadableFile(ArchiveError):
+    """The file vanished or could not be opened between being listed and being read."""
+
+    code = "unreadable"
+
+
+class ChangedWhileReading(ArchiveError):
+    """The file's content changed between hashing and storing; nothing of it was kept."""
+
+    code = "changed"
+
+
 class MissingDependency(ArchiveError):
     """An external program or its data is missing; the message gives the install command."""
 
-    exit_code = 3
+    exit_code = ExitCode.missing_dependency
     code = "missing-dependency"
 
 
 class AccessDenied(ArchiveError):
     """The user may not see or change this item."""
 
-    exit_code = 4
+    exit_code = ExitCode.not_found
     code = "access-denied"
 
 
 class NotFound(ArchiveError):
     """No item has that id or source."""
 
-    exit_code = 4
+    exit_code = ExitCode.not_found
     code = "not-found"
 
 
 class IndexLocked(ArchiveError):
     """Another process is writing the search index."""
 
-    exit_code = 5
+    exit_code = ExitCode.index_locked
     code = "index-locked"
 
 
 class StorageFull(ArchiveError):
     """The data home has no room left; the run stops with nothing half-written kept."""
 
-    exit_code = 6
+    exit_code = ExitCode.storage_full
     code = "storage-full"
+
+
+class HomeBusy(ArchiveError):
+    """Another ingest, reindex or restore is working on this data home; the message names its pid."""
+
+    exit_code = ExitCode.home_busy
+    code = "home-busy"
+
+
+class InternalError(ArchiveError):
+    """Something failed that no rule foresaw (a bug); the file is refused and the run goes on."""
+
+    exit_code = ExitCode.internal_error
+    code = "internal"

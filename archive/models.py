@@ -47,6 +47,7 @@ class Item:
     places: list[str] = field(default_factory=list)
     collection: str | None = None
     translation_of: str | None = None
+    media: dict = field(default_factory=dict)  # films, recordings: ffprobe facts, page times
     sha256: str | None = None
     status: str = "ok"
     warnings: list[str] = field(default_factory=list)

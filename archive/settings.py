@@ -26,8 +26,24 @@ class Settings:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # TTDN_JOBS: OCR processes
     ocr_timeout: float = 180.0  # TTDN_OCR_TIMEOUT: seconds per page before Tesseract is stopped
     max_file_mb: int = 512  # TTDN_MAX_FILE_MB: larger inputs are quarantined (MiB)
-    max_pixels: int = 180_000_000  # TTDN_MAX_PIXELS: larger images are decompression bombs
+    # Images are decoded by libvips, streaming: an A0 map at 600 dpi (560 Mpx) fits in bounded
+    # memory, so the cap is far above real scans; the bombs it misses the next bound catches.
+    max_pixels: int = 2_000_000_000  # TTDN_MAX_PIXELS: larger images are decompression bombs
+    max_pixels_per_byte: int = 2000  # TTDN_MAX_PIXELS_PER_BYTE: pixels per compressed byte
+    iiif_max_area: int = 16_000_000  # TTDN_IIIF_MAX_AREA: pixels of one IIIF image answer
+    # Bounds on what one small hostile file may cost (a 522-byte PDF can ask for a 200-inch page).
+    max_page_pixels: int = 40_000_000  # TTDN_MAX_PAGE_PIXELS: per page image (A3, 300 dpi: 17 M)
+    max_pages: int = 2000  # TTDN_MAX_PAGES: pages per PDF or DOCX (a 400-page book fits 5 times)
+    max_frames: int = 2000  # TTDN_MAX_FRAMES: frames (pages) per image file such as a TIFF
+    max_docx_part_bytes: int = 64 * 1024 * 1024  # TTDN_MAX_DOCX_PART_BYTES: unpacked, per part
+    max_file_seconds: float = 600.0  # TTDN_MAX_FILE_SECONDS: wall time (s) to read one file
+    page_cache_bytes: int = 512 * 1024 * 1024  # TTDN_PAGE_CACHE_BYTES: web page-image cache size
     index_batch: int = 50  # TTDN_INDEX_BATCH: items per index commit
+    ffprobe_timeout: float = 60.0  # TTDN_FFPROBE_TIMEOUT: seconds per ffprobe call
+    ffmpeg_timeout: float = 900.0  # TTDN_FFMPEG_TIMEOUT: s per long ffmpeg call (+2 s/s of media)
+    max_media_seconds: float = 12 * 3600.0  # TTDN_MAX_MEDIA_SECONDS: longer media is refused
+    media_cache_bytes: int = 8 * 1024 ** 3  # TTDN_MEDIA_CACHE_BYTES: web access copies (bytes)
+    oai_page_size: int = 100  # TTDN_OAI_PAGE_SIZE: records per OAI-PMH response page
     secret_key: str | None = None  # TTDN_SECRET_KEY: Flask session key; required to serve
 
     @property
@@ -64,7 +80,20 @@ def load_settings(home: str | os.PathLike | None = None) -> Settings:
         jobs=max(1, _int("TTDN_JOBS", os.cpu_count() or 1)),
         ocr_timeout=_float("TTDN_OCR_TIMEOUT", 180.0),
         max_file_mb=_int("TTDN_MAX_FILE_MB", 512),
-        max_pixels=_int("TTDN_MAX_PIXELS", 180_000_000),
+        max_pixels=_int("TTDN_MAX_PIXELS", 2_000_000_000),
+        max_pixels_per_byte=max(1, _int("TTDN_MAX_PIXELS_PER_BYTE", 2000)),
+        iiif_max_area=max(1, _int("TTDN_IIIF_MAX_AREA", 16_000_000)),
+        max_page_pixels=max(1, _int("TTDN_MAX_PAGE_PIXELS", 40_000_000)),
+        max_pages=max(1, _int("TTDN_MAX_PAGES", 2000)),
+        max_frames=max(1, _int("TTDN_MAX_FRAMES", 2000)),
+        max_docx_part_bytes=max(1, _int("TTDN_MAX_DOCX_PART_BYTES", 64 * 1024 * 1024)),
+        max_file_seconds=_float("TTDN_MAX_FILE_SECONDS", 600.0) or 600.0,
+        page_cache_bytes=max(0, _int("TTDN_PAGE_CACHE_BYTES", 512 * 1024 * 1024)),
         index_batch=max(1, _int("TTDN_INDEX_BATCH", 50)),
+        ffprobe_timeout=_float("TTDN_FFPROBE_TIMEOUT", 60.0) or 60.0,
+        ffmpeg_timeout=_float("TTDN_FFMPEG_TIMEOUT", 900.0) or 900.0,
+        max_media_seconds=_float("TTDN_MAX_MEDIA_SECONDS", 12 * 3600.0) or 12 * 3600.0,
+        media_cache_bytes=max(0, _int("TTDN_MEDIA_CACHE_BYTES", 8 * 1024 ** 3)),
+        oai_page_size=max(1, _int("TTDN_OAI_PAGE_SIZE", 100)),
         secret_key=os.environ.get("TTDN_SECRET_KEY") or None,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 from dataclasses import dataclass
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -25,8 +26,11 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+    created_at TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+    session_version INTEGER NOT NULL DEFAULT 0);
 """
+# Homes made before session versions existed gain the column on first use.
+_ADD_VERSION = "ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0"
 # Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
@@ -40,6 +44,7 @@ class User:
     active: bool
     created_at: str
     stamp: str  # changes with the password: a session made before a change stops working
+    session_version: int = 0  # bumped at logout and password change: older sessions end
 
     @property
     def audience(self) -> str:
@@ -63,7 +68,7 @@ def _stamp(password_hash: str) -> str:
 
 def _user(row) -> User:
     return User(row["name"], row["role"], bool(row["active"]), row["created_at"],
-                _stamp(row["password_hash"]))
+                _stamp(row["password_hash"]), row["session_version"])
 
 
 class Users:
@@ -72,6 +77,7 @@ class Users:
     def __init__(self, catalog: Catalog) -> None:
         self.db = catalog.db
         self.db.executescript(_SCHEMA)
+        _add_session_version(self.db)
 
     def add(self, name: str, role: str, password: str) -> User:
         """Create an account; the name must be new, the role known, the password long enough."""
@@ -95,10 +101,17 @@ class Users:
         _check_password(password)
         name = name.strip().lower()
         with self.db:
-            cur = self.db.execute("UPDATE users SET password_hash = ? WHERE name = ?",
+            cur = self.db.execute("UPDATE users SET password_hash = ?,"
+                                  " session_version = session_version + 1 WHERE name = ?",
                                   (generate_password_hash(password), name))
         if cur.rowcount == 0:
             raise UsageError(f"no user is named {name!r}")
+
+    def end_sessions(self, name: str) -> None:
+        """End every open session of the account (at logout: a copied cookie stops working)."""
+        with self.db:
+            self.db.execute("UPDATE users SET session_version = session_version + 1"
+                            " WHERE name = ?", (name.strip().lower(),))
 
     def get(self, name: str) -> User | None:
         """The active or inactive account with this name, or None."""
@@ -116,6 +129,18 @@ class Users:
     def all(self) -> list[User]:
         """Every account, by name."""
         return [_user(r) for r in self.db.execute("SELECT * FROM users ORDER BY name")]
+
+
+def _add_session_version(db: sqlite3.Connection) -> None:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(users)")}
+    if "session_version" in columns:
+        return
+    try:
+        with db:
+            db.execute(_ADD_VERSION)
+    except sqlite3.OperationalError as e:  # another process added it a moment ago
+        if "duplicate column" not in str(e):
+            raise
 
 
 def _check_password(password: str) -> None:

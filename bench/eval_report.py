@@ -63,11 +63,42 @@ def _plan_cer(catalog: Catalog, source: str) -> float | None:
     return round(cer(truth, text) * 100, 2)
 
 
+def _made_pages_cer(workdir: Path) -> list[tuple[str, float | None]]:
+    """CER of pages made in code (tests/ocr_pages.py): the phone photo and bilingual leaflets.
+
+    Each is ingested through the pipeline with its manifest's languages, as a clerk would.
+    """
+    from tests.ocr_pages import LEAFLETS, write_leaflet, write_phone_photo
+    source = workdir / "made"
+    source.mkdir(parents=True)
+    truths = {"phone photo (vi)": ("anh-dien-thoai.jpg", "vi",
+                                   write_phone_photo(source / "anh-dien-thoai.jpg"))}
+    for leaflet in LEAFLETS:
+        name = f"to-roi-{leaflet.name.replace('+', '-')}.png"
+        codes = leaflet.name.replace("+", ";")
+        truths[f"leaflet {leaflet.name}"] = (name, codes, write_leaflet(source / name, leaflet))
+    with open(source / "manifest.csv", "w", encoding="utf-8") as f:
+        f.write("file,languages\n")
+        f.writelines(f"{name},{codes}\n" for name, codes, _ in truths.values())
+    settings = load_settings(workdir / "home")
+    run_ingest([source], settings)
+    rows = []
+    with Catalog(settings.catalog_path) as catalog:
+        for label, (name, _, truth) in truths.items():
+            item_id = catalog.resolve(name)
+            text = "\n".join(p.text for p in catalog.pages(item_id)) if item_id else None
+            rows.append((label, round(cer(truth, text) * 100, 2) if text is not None else None))
+    return rows
+
+
 def main() -> None:
     """Run the ingest and print the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=None)
     args = parser.parse_args()
+    if not EVAL.is_dir():
+        print("../shared/eval not found: skipped")
+        return
     home = args.home or Path(tempfile.mkdtemp(prefix="ttdn-eval-")) / "home"
     settings = load_settings(home)
     runs = {name: run_ingest([EVAL / name], settings) for name in ("corpus", "hard", "bad")}
@@ -88,6 +119,8 @@ def main() -> None:
                 print(f"    miss {miss}")
         print(f"CER plan, clean scan: {_plan_cer(catalog, 'scans/kh-51-ubnd-2017-lang-son.pdf')} %")
         print(f"CER plan, poor scan:  {_plan_cer(catalog, 'kh-51-ubnd-2017-lang-son-poor-scan.pdf')} %")
+    for label, value in _made_pages_cer(home.parent / "made-pages"):
+        print(f"CER {label + ':':22}{value} %")
 
 
 if __name__ == "__main__":

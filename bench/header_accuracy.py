@@ -202,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--misses", action="store_true", help="list every wrong field")
     options = parser.parse_args(argv)
+    if not (options.shared / "eval").is_dir():
+        print(f"{options.shared / 'eval'} not found: skipped")
+        return 0
     tallies = _measure(options.shared)
     _print_table(tallies)
     if options.misses:

@@ -87,7 +87,10 @@ def _folder(work: Path, name: str, files: list[Path]) -> Path:
 
 
 def measure_ingest() -> dict:
-    """Every ingest figure with its reference and ratio."""
+    """Every ingest figure with its reference and ratio (none when ../shared/eval is absent)."""
+    if not EVAL.is_dir():
+        print("../shared/eval not found: skipped")
+        return {}
     work = Path(tempfile.mkdtemp(prefix="ttdn-ingest-bench-"))
     try:
         scans = [EVAL / "corpus" / "scans" / name for name in SCANS]

@@ -14,6 +14,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +63,28 @@ def _measure(jobs: list[OcrJob], read: Callable[[OcrJob], str], truth: str) -> t
     return cer(truth, text), (time.perf_counter() - start) / len(jobs)
 
 
+def _made_pages(only: str | None) -> None:
+    """The pages made in code (tests/ocr_pages.py), queued as the image extractor queues them."""
+    import tempfile
+
+    from ingest.extractors.image import ImageExtractor
+    from tests.ocr_pages import LEAFLETS, write_leaflet, write_phone_photo
+
+    with tempfile.TemporaryDirectory(prefix="ttdn-ocr-quality-") as tmp:
+        cases = [("phone photo", Path(tmp, "photo.jpg"), "vie+eng", write_phone_photo)]
+        cases += [(f"leaflet {lf.name}", Path(tmp, f"{lf.name}.png"), lf.lang,
+                   lambda path, lf=lf: write_leaflet(path, lf)) for lf in LEAFLETS]
+        for name, path, lang, write in cases:
+            if only and only not in name:
+                continue
+            truth = write(path)
+            jobs = ImageExtractor().extract(path, lang=lang).ocr_jobs
+            bare, bare_s = _measure(jobs, lambda job: _bare(replace(job, psm=3)), truth)
+            ours, ours_s = _measure(jobs, _prepared, truth)
+            print(f"{name:<28}{100 * bare:>8.2f} ({bare_s:4.1f}s){100 * ours:>8.2f} "
+                  f"({ours_s:4.1f}s)", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print CER and seconds per page, bare Tesseract against the pipeline, for each eval scan."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -71,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"lang={args.lang} psm={args.psm}; CER % (s/page)")
     print(f"{'image':<28}{'bare':>16}{'prepared':>16}")
+    _made_pages(args.only)
+    if not EVAL.is_dir():
+        print("../shared/eval not found: skipped")
+        return 0
     for name, rel, source, pages, truth_name in CASES:
         if args.only and args.only not in name:
             continue

@@ -1,11 +1,13 @@
 """Load on /api/search: N concurrent clients for T seconds against `ttdn serve` on loopback.
 
-    .venv/bin/python bench/portal_load.py --home data [--clients 16] [--seconds 30]
+    .venv/bin/python bench/portal_load.py --home data [--clients 16] [--seconds 30] [--workers N]
 
-Starts `ttdn serve` (waitress) on a free port as its own process, so the clients' threads do
-not share its interpreter, waits until it answers, warms it up, then lets every client send
-one query after another (a fixed mix of real queries, public audience) and prints requests per
-second and latency percentiles. Exits 1 when any request failed.
+Starts `ttdn serve` (waitress, --workers processes on one socket; default: one per core) on a
+free port as its own process, so the clients' threads do not share its interpreter, waits until
+it answers, warms it up, then lets every client send one query after another (a fixed mix of
+real queries, public audience) and prints requests per second, latency percentiles and the
+server's CPU time per request (which the machine's other load hardly changes; the load average
+is printed too). Exits 1 when any request failed.
 """
 from __future__ import annotations
 
@@ -36,11 +38,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_server(home: Path, port: int, threads: int) -> subprocess.Popen:
+def _start_server(home: Path, port: int, threads: int, workers: int | None) -> subprocess.Popen:
     ttdn = Path(sys.executable).with_name("ttdn")
     env = {**os.environ, "TTDN_SECRET_KEY": os.environ.get("TTDN_SECRET_KEY", "bench-only")}
     return subprocess.Popen([str(ttdn), "--home", str(home), "serve", "--port", str(port),
-                             "--threads", str(threads)], env=env, stderr=subprocess.DEVNULL)
+                             "--threads", str(threads),
+                             *(["--workers", str(workers)] if workers else [])],
+                            env=env, stderr=subprocess.DEVNULL)
 
 
 def _wait_until_up(base: str, timeout: float = 30.0) -> None:
@@ -81,50 +85,86 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def run(home: Path, clients: int, seconds: float, threads: int) -> dict:
-    """Serve `home`, load it, stop the server; return the figures."""
+def run(home: Path, clients: int, seconds: float, threads: int,
+        workers: int | None = None) -> dict:
+    """Serve `home` (`workers` processes, None: one per core), load it, stop it; the figures."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _start_server(home, port, threads)
+    server = _start_server(home, port, threads, workers)
     try:
         _wait_until_up(base)
         stop, latencies, errors = threading.Event(), [], []
         measure_from = [time.perf_counter() + _WARMUP]
-        workers = [threading.Thread(target=_client, args=(base, n, stop, measure_from, latencies,
-                                                          errors), daemon=True)
-                   for n in range(clients)]
-        for worker in workers:
-            worker.start()
-        time.sleep(_WARMUP + seconds)
+        threads_ = [threading.Thread(target=_client, args=(base, n, stop, measure_from,
+                                                           latencies, errors), daemon=True)
+                    for n in range(clients)]
+        for thread in threads_:
+            thread.start()
+        time.sleep(_WARMUP)
+        cpu_before = _server_cpu_seconds(server.pid)
+        time.sleep(seconds)
+        cpu_spent = _server_cpu_seconds(server.pid) - cpu_before
         stop.set()
-        for worker in workers:
-            worker.join(timeout=60)
+        for thread in threads_:
+            thread.join(timeout=60)
         peak_mib = _peak_rss_mib(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
     return {
         "clients": clients, "seconds": seconds, "server_threads": threads,
+        "server_workers": workers or _cores(), "load_average": round(os.getloadavg()[0], 2),
         "requests": len(latencies), "errors": len(errors),
         "requests_per_second": round(len(latencies) / seconds, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1) if latencies else None,
         "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1) if latencies else None,
         "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
+        "server_cpu_ms_per_request": round(cpu_spent * 1000 / len(latencies), 2)
+        if latencies else None,
         "first_errors": errors[:3], "server_peak_rss_mib": peak_mib,
     }
 
 
-def _peak_rss_mib(pid: int) -> int | None:
-    """The server process's peak resident memory (VmHWM), read before it is stopped."""
+def _cores() -> int:
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _server_pids(pid: int) -> list[int]:
+    try:
+        return [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
     except OSError:
-        return None
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) // 1024
-    return None
+        return [pid]
+
+
+def _server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of the server and its live workers so far: a figure that,
+    unlike requests per second, hardly depends on what else loads the machine."""
+    ticks = 0
+    for one in _server_pids(pid):
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_rss_mib(pid: int) -> int | None:
+    """Peak resident memory (VmHWM) of the server and its worker children, summed."""
+    total = None
+    for one in _server_pids(pid):
+        try:
+            status = Path(f"/proc/{one}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total = (total or 0) + int(line.split()[1]) // 1024
+    return total
 
 
 def main() -> None:
@@ -134,22 +174,27 @@ def main() -> None:
                         help="an ingested data home (default: $TTDN_HOME or ./data)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads per worker")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (default: one per core, as `ttdn serve`)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     home = Path(args.home).resolve()
     if not (home / "catalog.sqlite3").is_file():
         raise SystemExit(f"{home} holds no archive: run `make ingest` (or ingest into --home)")
-    figures = run(home, args.clients, args.seconds, args.threads)
+    figures = run(home, args.clients, args.seconds, args.threads, args.workers)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         print(f"/api/search, {figures['clients']} clients, {figures['seconds']:.0f} s, "
-              f"waitress {figures['server_threads']} threads on 127.0.0.1")
+              f"{figures['server_workers']} waitress process(es) × "
+              f"{figures['server_threads']} threads on 127.0.0.1, "
+              f"load average {figures['load_average']}")
         print(f"requests: {figures['requests']}  errors: {figures['errors']}")
         print(f"requests/s: {figures['requests_per_second']}")
         print(f"latency ms: p50 {figures['p50_ms']}  p95 {figures['p95_ms']}  "
               f"p99 {figures['p99_ms']}  max {figures['max_ms']}")
+        print(f"server CPU per request: {figures['server_cpu_ms_per_request']} ms")
         for error in figures["first_errors"]:
             print(f"error: {error}")
     sys.exit(1 if figures["errors"] else 0)

@@ -1,7 +1,9 @@
-"""`make relevance`: success@10, MRR and nDCG@10 of this engine and of SQLite FTS5, side by side.
+"""`make relevance`: success@10, MRR and nDCG@10 of this engine, SQLite FTS5 and plain BM25.
 
 The collection and the judged queries are those of ``tests/relevance/`` (built from text
-directly; see ``collection.py``); both engines get the same items and the same queries.
+directly; see ``collection.py``); every engine gets the same items and the same queries. The
+keyword sets (``judgments.json``) and the natural-language questions (``questions.json``,
+accented and typed without diacritics) are summed up on lines of their own.
 
     .venv/bin/python bench/relevance.py [--verbose]
 """
@@ -17,34 +19,63 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.relevance.collection import build_home, load_docs  # noqa: E402
-from tests.relevance.evaluate import load_judgments, ndcg_at, run, summarize  # noqa: E402
+from tests.relevance.collection import (  # noqa: E402
+    EVAL, FROZEN, EvalText, build_home, load_docs, read_eval, read_frozen,
+)
+from tests.relevance.bm25 import BM25Index  # noqa: E402
+from tests.relevance.evaluate import (  # noqa: E402
+    ENGINES,
+    QUESTIONS,
+    load_judgments,
+    ndcg_at,
+    run,
+    summarize,
+)
 from tests.relevance.fts import build_fts  # noqa: E402
 
 _METRICS = ("success@10", "mrr", "ndcg@10")
 
 
 def _row(label: str, n: int, scores: dict) -> str:
-    cells = "  ".join(f"{scores['ours'][m]:>6.3f} {scores['fts'][m]:>6.3f}" for m in _METRICS)
-    return f"{label:<15} {n:>3}  {cells}"
+    cells = "  ".join(" ".join(f"{scores[e][m]:>6.3f}" for e in ENGINES) for m in _METRICS)
+    return f"{label:<19} {n:>3}  {cells}"
 
 
 def _print_table(judged: list) -> None:
-    head = "  ".join(f"{m:>13}" for m in _METRICS)
-    print(f"{'queries':<15} {'n':>3}  {head}\n{'':<20}" + "  ".join(["  ours   fts5"] * 3))
-    by_type = defaultdict(list)
-    for q in judged:
-        by_type[q.type].append(q)
-    for kind, queries in sorted(by_type.items()):
-        print(_row(kind, len(queries), summarize(queries)))
-    print(_row("all", len(judged), summarize(judged)))
+    head = "  ".join(f"{m:>20}" for m in _METRICS)
+    print(f"{'queries':<19} {'n':>3}  {head}\n{'':<24}" + "  ".join(["  ours   fts5   bm25"] * 3))
+    keywords = [q for q in judged if not q.question]
+    questions = [q for q in judged if q.question]
+    for group, label in ((keywords, "all keywords"), (questions, "all questions")):
+        by_type = defaultdict(list)
+        for q in group:
+            by_type[q.type].append(q)
+        for kind, queries in sorted(by_type.items()):
+            print(_row(kind, len(queries), summarize(queries)))
+        if group:
+            print(_row(label, len(group), summarize(group)))
 
 
 def _print_queries(judged: list) -> None:
     for q in judged:
         ours, fts = ndcg_at(q.ours, q.relevant), ndcg_at(q.fts, q.relevant)
+        bm25 = ndcg_at(q.bm25, q.relevant)
         mark = "  " if abs(ours - fts) < 1e-9 else ("+ " if ours > fts else "- ")
-        print(f"{mark}{q.id} {ours:.2f} {fts:.2f}  {q.query}  ours={q.ours[:3]} fts={q.fts[:3]}")
+        print(f"{mark}{q.id} {ours:.2f} {fts:.2f} {bm25:.2f}  {q.query}  ours={q.ours[:3]} "
+              f"fts={q.fts[:3]}")
+
+
+def _eval_text() -> EvalText:
+    """The evaluation set's texts: read from ../shared/eval, else the suite's frozen copy."""
+    frozen = read_frozen()
+    if not EVAL.is_dir():
+        print(f"../shared/eval not found: measured on the frozen copy {FROZEN.relative_to(REPO)}")
+        return frozen
+    live = read_eval()
+    if live != frozen:
+        print(f"{FROZEN.relative_to(REPO)} is stale: refresh it with "
+              "`.venv/bin/python -m tests.relevance.collection --freeze`")
+    return live
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -54,9 +85,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="ttdn-relevance-"))
     try:
-        home = build_home(work)
-        db = build_fts(work / "fts.sqlite3", load_docs())
-        judged = run(home, db, load_judgments())
+        source = _eval_text()
+        home = build_home(work, source)
+        docs = load_docs(source)
+        db = build_fts(work / "fts.sqlite3", docs)
+        judged = run(home, db, load_judgments() + load_judgments(QUESTIONS),
+                     BM25Index.build(docs))
         db.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

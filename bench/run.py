@@ -46,6 +46,7 @@ def main() -> None:
         results["portal"] = portal
         results["exhibit_export"] = _script("exhibit_export.py", "--home", str(home))
     results["search"] = _script("search_bench.py")
+    results["media"] = _script("media_bench.py")
     out = REPO / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"{'figure':28} {'value':>10} {'reference':>10} {'ratio':>7}  reference is")
@@ -54,9 +55,11 @@ def main() -> None:
               f"{row['reference_is']}")
     print(f"{'portal_requests_per_s':28} {portal['requests_per_second']!s:>10}  "
           f"p50 {portal['p50_ms']} ms, p95 {portal['p95_ms']} ms, errors {portal['errors']}, "
+          f"{portal['server_workers']} workers, load {portal['load_average']}, "
           f"server peak {portal['server_peak_rss_mib']} MiB")
     print(f"\nexhibition export:\n{results['exhibit_export']}")
     print(f"\nsearch:\n{results['search']}")
+    print(f"\naudio-visual:\n{results['media']}")
     print(f"\nwritten to {out.relative_to(REPO)}")
 
 

@@ -340,6 +340,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--procs", type=int, default=2)
     args = parser.parse_args(argv)
+    if not EVAL.is_dir():
+        print("../shared/eval not found: skipped")
+        return
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         home, built = build(size, args.procs)

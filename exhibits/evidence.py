@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import bagit
 
+from archive.csvsafe import csv_row
 from archive.errors import CorruptFile, UsageError
 from archive.exhibitions import Exhibition
 from archive.store import ObjectStore
@@ -71,7 +72,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
             flat.update({f"caption_{lang}": text for lang, text in row["captions"].items()})
             flat["places"] = ";".join(row["places"])
             flat["crop"] = ",".join(f"{v:g}" for v in row["crop"]) if row["crop"] else ""
-            writer.writerow(flat)
+            writer.writerow(csv_row(flat))
 
 
 def _bag_info(exhibition: Exhibition, exported_at: str) -> dict[str, str]:

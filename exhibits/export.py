@@ -61,7 +61,8 @@ def export(settings: Settings, catalog: Catalog, slug: str, *, pdf: Path | None 
     if not shown:
         raise UsageError(f"{slug!r} has no items to export: add some with `ttdn exhibit add`")
     shown_ids = {x.entry.id for x in shown}
-    skipped = [x.label for x in exhibits_of(catalog, exhibition) if x.entry.id not in shown_ids]
+    left_out = [x for x in exhibits_of(catalog, exhibition) if x.entry.id not in shown_ids]
+    skipped = [x.label for x in left_out]
     if bag is not None:
         check_target(Path(bag))  # before the slow part, not after it
     store = ObjectStore(settings.objects_dir)
@@ -78,8 +79,13 @@ def export(settings: Settings, catalog: Catalog, slug: str, *, pdf: Path | None 
     result = ExportResult(slug, paper, pdf and Path(pdf), bag and Path(bag), pages, len(shown),
                           hashlib.sha256(data).hexdigest(), 0.0, skipped, _warnings(exhibition))
     result.seconds = round(time.perf_counter() - started, 3)
+    # Each left-out entry with its item and level, so that a history shows its label only to
+    # readers who may see that item (archive.history).
     ExhibitionStore(catalog).log(slug, "exhibit-exported", actor=actor, detail={
-        k: v for k, v in result.to_dict().items() if k not in ("slug", "warnings")})
+        **{k: v for k, v in result.to_dict().items() if k not in ("slug", "warnings")},
+        "skipped": [{"position": x.entry.position, "item_id": x.entry.item_id,
+                     "access": x.item.access if x.item else None, "label": x.label}
+                    for x in left_out]})
     return result
 
 

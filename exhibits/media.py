@@ -9,6 +9,7 @@ import pymupdf
 from PIL import Image, ImageOps
 
 from archive.errors import CorruptFile
+from archive.render import mupdf_lock, render_page
 
 __all__ = ["Picture", "picture", "MIN_DPI", "RENDER_DPI", "MAX_DPI"]
 
@@ -57,19 +58,18 @@ def _fit(box: pymupdf.Rect, width: float, height: float,
 
 
 def _pdf_page(path: Path, box: pymupdf.Rect, page: int, crop) -> Picture:
-    with pymupdf.open(path) as doc:
+    with mupdf_lock(), pymupdf.open(path) as doc:
         chosen = doc[min(page, doc.page_count) - 1]
         full = chosen.rect
         clip = full if not crop else pymupdf.Rect(
             full.x0 + crop[0] * full.width, full.y0 + crop[1] * full.height,
             full.x0 + crop[2] * full.width, full.y0 + crop[3] * full.height)
         rect = _fit(box, clip.width, clip.height)
-        zoom = rect.width / clip.width * RENDER_DPI / 72
-        pix = chosen.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
-        mode = {1: "L", 3: "RGB"}[pix.n]
+        dpi = rect.width / clip.width * RENDER_DPI
+        # The shared renderer holds it to TTDN_MAX_PAGE_PIXELS (lowering the dpi if need be).
+        image = render_page(chosen, dpi=dpi, clip=clip)
         # Encoded by Pillow: its libjpeg-turbo is several times faster than MuPDF's encoder.
-        return Picture(rect, _encode(Image.frombytes(mode, (pix.width, pix.height), pix.samples)),
-                       (pix.width, pix.height))
+        return Picture(rect, _encode(image), image.size)
 
 
 def _image(path: Path, box: pymupdf.Rect, crop) -> Picture:

@@ -1,12 +1,16 @@
 """Turn the paths given to `ttdn ingest` into files to ingest, each with its manifest row."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.errors import ArchiveError
+from archive.errors import ArchiveError, UnsafeLink
+from archive.names import display_name, raw_name
+from archive.store import sha256_file
 
-from .metadata.manifest import MANIFEST_NAME, ManifestRow, read_manifest
+from .metadata.manifest import Manifest, ManifestRow, is_manifest, merge_rows, read_manifest
+from .subtitles import is_sidecar_subtitle
 
 __all__ = ["Input", "Inputs", "collect_inputs"]
 
@@ -16,8 +20,10 @@ class Input:
     """One file to ingest: where it is, the name it is archived under, its manifest row."""
 
     path: Path
-    source: str
+    source: str  # shown form: undecodable bytes of the name as \xNN (archive/names.py)
     row: ManifestRow | None = None
+    raw: bytes | None = None  # the name's raw bytes when it is not valid UTF-8
+    folder: Path | None = None  # the folder given to ingest it came from (None: a file given)
 
 
 @dataclass
@@ -28,6 +34,11 @@ class Inputs:
     records: list[ManifestRow] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (source, message)
     bad_manifests: list[tuple[str, ArchiveError]] = field(default_factory=list)
+    refused: list[tuple[Input, ArchiveError]] = field(default_factory=list)  # never read
+    # Per folder given (absolute): a fingerprint of the content of every manifest below it, so
+    # a re-run applies manifest rows to files it does not re-read only when a manifest changed.
+    manifest_prints: dict[Path, str] = field(default_factory=dict)
+    record_folders: dict[str, Path] = field(default_factory=dict)  # record_id -> its folder
 
     def languages(self) -> set[str]:
         """Every language any manifest row names."""
@@ -42,36 +53,119 @@ def collect_inputs(paths: list[Path]) -> Inputs:
         path = Path(path)
         if path.is_dir():
             _collect_folder(path, inputs)
+        elif path.is_file() and is_manifest(path.name):
+            shown = display_name(str(path))
+            inputs.problems.append((shown, f"{shown} is a manifest: it is read when its folder "
+                                    "is ingested and is never archived; give the folder"))
         elif path.is_file():
-            inputs.files.append(Input(path=path, source=path.name))
+            inputs.files.append(Input(path=path, source=display_name(path.name),
+                                      raw=raw_name(path.name)))
         else:
-            inputs.problems.append((str(path), f"{path}: no such file or folder"))
+            shown = display_name(str(path))
+            inputs.problems.append((shown, f"{shown}: no such file or folder"))
     return inputs
 
 
 def _collect_folder(folder: Path, inputs: Inputs) -> None:
-    manifest = None
-    manifest_path = folder / MANIFEST_NAME
-    if manifest_path.is_file():
-        try:
-            manifest = read_manifest(manifest_path)
-        except ArchiveError as err:
-            inputs.bad_manifests.append((str(manifest_path), err))
-    seen: set[str] = set()
+    found: list[tuple[Path, str, str]] = []
+    manifests: list[tuple[Path, str]] = []
     for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
+        relative_fs = path.relative_to(folder).as_posix()
+        relative = display_name(relative_fs)
         if not path.is_file() or any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
-        if path == manifest_path:
+        if is_manifest(path.name):  # at any depth: a manifest describes items, it is never one
+            manifests.append((path, relative))
             continue
-        row = manifest.row_for(relative) if manifest else None
-        seen.add(relative)
-        inputs.files.append(Input(path=path, source=relative, row=row))
-    if manifest:
-        inputs.records.extend(manifest.records)
-        for row in [*manifest.by_file.values(), *manifest.records]:
-            inputs.problems.extend((MANIFEST_NAME, p) for p in row.problems)
-        for name in sorted(set(manifest.by_file) - seen):
-            line = manifest.by_file[name].line
-            inputs.problems.append((MANIFEST_NAME, f"manifest line {line} names {name}, which is "
-                                    "not in the folder"))
+        if is_sidecar_subtitle(path):  # film.srt is read with film.mp4, never an item alone
+            continue
+        found.append((path, relative_fs, relative))
+    inputs.manifest_prints[folder.absolute()] = _fingerprint(folder, manifests)
+    rows, records = _manifest_rows(folder, manifests, inputs)
+    for path, relative_fs, relative in found:
+        _add_file(inputs, Input(path=path, source=relative, row=rows.pop(relative, None),
+                                raw=raw_name(relative_fs), folder=folder.absolute()), folder)
+    for row in rows.values():
+        inputs.problems.append((row.manifest, f"manifest {row.at} names {row.file}, "
+                                "which is not in the folder"))
+    inputs.records.extend(records)
+    inputs.record_folders.update((row.record_id, folder.absolute()) for row in records)
+
+
+def _fingerprint(folder: Path, manifests: list[tuple[Path, str]]) -> str:
+    """A hash of every manifest's name and content; taken before they are parsed, so a manifest
+    edited in between reads as changed next time (rows applied again), never as unchanged."""
+    digest = hashlib.sha256()
+    for path, relative in sorted(manifests, key=lambda m: m[1]):
+        try:
+            if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+                content = f"outside link: {path.resolve()}"  # refused unread (_read_one)
+            else:
+                content = sha256_file(path)
+        except OSError as err:  # reported when parsed; here it only has to differ from a read
+            content = f"unreadable: {err.errno}"
+        digest.update(f"{relative}\0{content}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _manifest_rows(folder: Path, manifests: list[tuple[Path, str]], inputs: Inputs
+                   ) -> tuple[dict[str, ManifestRow], list[ManifestRow]]:
+    """Rows by path in `folder`, and records, from every manifest; a deeper one is read later.
+
+    A manifest applies to the files below its own folder, named relative to it. Where two
+    manifests describe one file (or record), `merge_rows` decides: access the most restrictive,
+    any other column the deeper manifest's value (it is nearer the file); each conflict is reported.
+    """
+    rows: dict[str, ManifestRow] = {}
+    records: dict[str, ManifestRow] = {}
+    for path, relative in sorted(manifests, key=lambda m: (m[1].count("/"), m[1])):
+        manifest = _read_one(folder, path, relative, inputs)
+        if manifest is None:
+            continue
+        base = relative.rpartition("/")[0]
+        for name, row in manifest.by_file.items():
+            _fold(rows, f"{base}/{name}" if base else name, row, inputs)
+        for row in manifest.records:
+            _fold(records, row.record_id, row, inputs)
+    return rows, list(records.values())
+
+
+def _read_one(folder: Path, path: Path, relative: str, inputs: Inputs) -> Manifest | None:
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        inputs.bad_manifests.append((relative, UnsafeLink(
+            f"{relative}: a link to a manifest outside the folder being ingested; copy the "
+            "manifest itself into the folder")))
+        return None
+    try:
+        manifest = read_manifest(path, name=relative)
+    except ArchiveError as err:
+        inputs.bad_manifests.append((str(path), err))
+        return None
+    inputs.problems.extend((relative, p) for p in manifest.problems)
+    for row in [*manifest.by_file.values(), *manifest.records]:
+        inputs.problems.extend((relative, p) for p in row.problems)
+    return manifest
+
+
+def _fold(rows: dict[str, ManifestRow], key: str, row: ManifestRow, inputs: Inputs) -> None:
+    kept = rows.setdefault(key, row)
+    if kept is not row:
+        what = key if row.file else f"the record {row.source!r}"
+        notes = merge_rows(kept, row, what, other_wins=True)
+        inputs.problems.extend((row.manifest, note) for note in notes)
+
+
+def _add_file(inputs: Inputs, inp: Input, folder: Path) -> None:
+    """Queue a file from `folder`; a link that resolves outside `folder` is refused, unread."""
+    if not inp.path.is_symlink():  # rglob never descends into linked folders: only this can be
+        inputs.files.append(inp)
+        return
+    target = inp.path.resolve()
+    if not target.is_relative_to(folder.resolve()):
+        inputs.refused.append((inp, UnsafeLink(
+            f"a link to {display_name(str(target))}, outside the folder being ingested: links "
+            "are followed only inside it; copy the file itself into the folder if it belongs "
+            "in the archive")))
+        return
+    inp.path = target  # read the target itself: the link cannot be swapped while we read
+    inputs.files.append(inp)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
 
 from archive.catalog import now_iso
@@ -9,16 +10,18 @@ from archive.models import Item, Page
 
 from .extraction import Extraction
 from .language import guess_languages
+from .map_ocr import places_in_text
 from .metadata.citations import issuer_from_number, type_from_number
 from .metadata.filename import number_from_filename
 from .metadata.header import read_document
 from .metadata.manifest import ManifestRow
+from .normalize import strip_controls
 
 __all__ = ["build_item", "record_item", "ITEM_ID_LENGTH"]
 
 ITEM_ID_LENGTH = 16  # hex characters of the original's sha256
 _FROM_EXTRACTION = ("title", "date", "creator", "description", "rights", "identifier",
-                    "publisher", "subject")
+                    "publisher", "subject", "media")
 _FROM_HEADER = ("doc_number", "issued", "issuer", "doc_type", "signer", "signer_capacity",
                 "recipients", "title")
 
@@ -31,6 +34,8 @@ def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow
     """
     item = Item(id=sha256[:ITEM_ID_LENGTH], kind=ext.kind, format=ext.mime, sha256=sha256,
                 created_at=now_iso())
+    for page in pages:  # before the header is read from them, so its fields come out clean
+        page.text = strip_controls(page.text)
     _apply(item, {k: ext.metadata.get(k) for k in _FROM_EXTRACTION})
     if "gps" in ext.metadata:
         lat, lon = ext.metadata["gps"]
@@ -43,13 +48,32 @@ def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow
         cites = [c.doc_number for c in header.citations]
         _number_from_name(item, path)
     _set_languages(item, pages)
-    item.warnings = list(ext.warnings)
+    if item.kind == "map" and pages:  # the place names printed on a sheet say what it shows
+        _apply(item, {"places": places_in_text("\n".join(p.text for p in pages))})
+    item.warnings = list(ext.warnings) + _name_mismatch(path, ext.mime)
     if row:
         row.apply(item)
         item.warnings += row.problems
     item.title = item.title or path.stem
     item.status = "warning" if item.warnings else "ok"
+    _strip_controls(item)
     return item, cites
+
+
+# What a file name's extension promises (main type, or exact types): only these are checked.
+_PROMISED = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+             ".tif": "image/tiff", ".tiff": "image/tiff", ".gif": "image/gif",
+             ".pdf": "application/pdf", ".txt": "text/", ".mp3": "audio/", ".mp4": "video/",
+             ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def _name_mismatch(path: Path, mime: str) -> list[str]:
+    """A warning when the extension promises other content than the bytes hold (fake.jpg)."""
+    promised = _PROMISED.get(path.suffix.lower())
+    if promised is None or (mime or "").startswith(promised):
+        return []
+    return [f"content and name disagree: the name ends in {path.suffix} but the content is "
+            f"{mime}; archived as what the content is"]
 
 
 def _number_from_name(item: Item, path: Path) -> None:
@@ -63,6 +87,17 @@ def _number_from_name(item: Item, path: Path) -> None:
             _apply(item, {"doc_type": type_from_number(number)})
         if not item.issuer:
             _apply(item, {"issuer": issuer_from_number(number)})
+
+
+def _strip_controls(item: Item) -> None:
+    """Drop control characters from every text field, whatever gave it (file, header, manifest)."""
+    for spec in fields(item):
+        value = getattr(item, spec.name)
+        if isinstance(value, str):
+            setattr(item, spec.name, strip_controls(value))
+        elif isinstance(value, list):
+            setattr(item, spec.name, [strip_controls(v) if isinstance(v, str) else v
+                                      for v in value])
 
 
 def _apply(item: Item, values: dict) -> None:
@@ -91,4 +126,5 @@ def record_item(row: ManifestRow) -> Item:
     item.title = item.title or row.source
     item.warnings = list(row.problems)
     item.status = "warning" if item.warnings else "ok"
+    _strip_controls(item)
     return item

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_text"]
+__all__ = ["normalize_text", "strip_controls"]
 
 _SOFT_HYPHEN = "\u00ad"
 _LINE_END_SOFT_HYPHEN = re.compile("\u00ad\n(?=[a-zà-ỹđ])")
@@ -14,6 +14,9 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # Dash variants between letters or digits (document numbers, compounds) become "-".
 _JOINING_DASH = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2212\ufe63\uff0d](?=\w)")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
+# C0 controls but tab and newline, DEL, and C1 controls: ESC (\x1b) in an EXIF artist reaches the
+# terminal through `ttdn show`; NEL (\x85) is what Latin-1 makes of a stray UTF-8 byte.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def normalize_text(text: str) -> str:
@@ -33,3 +36,12 @@ def normalize_text(text: str) -> str:
     text = _JOINING_DASH.sub("-", text)
     text = _TRAILING_SPACE.sub("\n", text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def strip_controls(text: str) -> str:
+    r"""Return `text` without C0/C1 control characters, keeping tab and newline.
+
+    >>> strip_controls("Nguy\x1b[31mễn\x85 V\u0103n\tA\r\n")
+    'Nguy[31mễn Văn\tA\n'
+    """
+    return _CONTROLS.sub("", text)

@@ -3,34 +3,41 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import shutil
 import sqlite3
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
-from archive.catalog import Catalog, now_iso
-from archive.errors import ArchiveError, CorruptFile, StorageFull
-from archive.models import Event, FileRecord, Item, Page, QuarantineEntry
+from archive.catalog import Catalog, SeenFile, now_iso
+from archive.errors import (ArchiveError, ChangedWhileReading, InternalError, StorageFull,
+                            UnreadableFile)
+from archive.lock import home_lock
+from archive.models import Event, FileRecord, Page, QuarantineEntry
+from archive.names import display_name
 from archive.settings import Settings
 from archive.store import ObjectStore, sha256_file
-from search.index import index_items, open_index, sync_index
 
+from .bounds import Deadline
 from .extraction import Extraction, OcrJob, PageText
-from .inputs import Input, collect_inputs
-from .item_builder import build_item, record_item
+from .inputs import Input, Inputs, collect_inputs
 from .language import DEFAULT_OCR_LANG, tesseract_langs
 from .metadata.manifest import ManifestRow
-from .ocr import run_ocr_job
-from .registry import check_size, extract_file
+from .ocr_pool import start_ocr_pool
+from .quarantine_names import safe_name
+from .seen import plan_reads, stat_file
 from .summary import IngestSummary
-from .tools.tesseract import check_tesseract
+
+# Extractors (PyMuPDF, Pillow), the OCR worker, Tesseract's wrapper and the search index are
+# imported where first needed: a re-run over unchanged files needs none of them (~0.5 s).
 
 __all__ = ["run_ingest", "Progress"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -51,8 +58,10 @@ class _Work:
     sha256: str
     size: int
     extraction: Extraction
+    seen: SeenFile
     pages: dict[int, PageText] = field(default_factory=dict)
     waiting: int = 0
+    deadline: Deadline | None = None  # TTDN_MAX_FILE_SECONDS, from the first read to the last page
 
 
 class _Run:
@@ -64,7 +73,7 @@ class _Run:
         self.store = ObjectStore(settings.objects_dir)
         self.summary = IngestSummary()
         self.on_progress = on_progress
-        self.ix = open_index(settings.index_dir)
+        self._ix = None  # opened at the first write: a run that indexes nothing never opens it
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[Future, tuple[_Work, OcrJob]] = {}
         self.done = 0
@@ -74,37 +83,57 @@ class _Run:
 
     def ingest_file(self, inp: Input) -> None:
         """Hash the file; skip it if archived; else extract it and queue its OCR pages."""
+        from .registry import check_size
         try:
             check_size(inp.path, self.settings)  # before hashing: a huge file costs no read
-            size = inp.path.stat().st_size
+            seen = stat_file(inp.path, inp.source)  # before the read: a later change shows
             sha256 = sha256_file(inp.path)
-        except (OSError, ArchiveError) as err:
-            return self._refuse(inp, None, err, keep_copy=False)
-        existing = self.catalog.item_id_for_sha(sha256)
+            existing = self.catalog.item_id_for_sha(sha256)
+        except Exception as err:  # every failure of one file is that file's entry (_fail)
+            return self._fail(inp, None, err)
+        seen = _with_sha(seen, sha256)
+        # Progress, OCR queueing and index writes stay outside the per-file guard: their failure
+        # is the run's, and must never quarantine a file that was archived.
         if existing:
-            return self._already_archived(existing, inp)
-        try:
-            extraction = extract_file(inp.path, lang=self._lang_for(inp.row),
-                                      kind_hint=_hint(inp.row, "kind"), settings=self.settings)
-        except ArchiveError as err:
-            return self._refuse(inp, sha256, err)
-        except Exception as err:  # a library failing on odd input must not stop the batch
-            log.exception("extracting %s failed", inp.source)
-            return self._refuse(inp, sha256, CorruptFile(f"could not be read ({err})"))
-        work = _Work(inp, sha256, size, extraction, {p.n: p for p in extraction.pages})
-        self._queue_ocr(work)
+            if self._guard(inp, sha256, self._already_archived, existing, inp, seen):
+                self._advance()
+        elif work := self._guard(inp, sha256, self._extract, inp, seen):
+            self._queue_ocr(work)
+
+    def skip_unread(self, inp: Input, item_id: str, seen: SeenFile, *, rows_changed: bool) -> None:
+        """Count a file unchanged since its last read; apply its row if the manifest changed."""
+        self.summary.skipped += 1
+        if inp.row is not None and rows_changed:
+            if self._guard(inp, seen.sha256, self._already_archived, item_id, inp, None):
+                self._advance()
+            return
+        self.summary.unchanged.append(inp.source)
+        self._advance()
+
+    def _extract(self, inp: Input, seen: SeenFile) -> _Work:
+        deadline = Deadline(self.settings)
+        extraction = extract_file(inp.path, lang=self._lang_for(inp.row),
+                                  kind_hint=_hint(inp.row, "kind"), settings=self.settings)
+        return _Work(inp, seen.sha256, seen.size, extraction, seen,
+                     {p.n: p for p in extraction.pages}, deadline=deadline)
+
+    def refuse_unread(self, inp: Input, err: ArchiveError) -> None:
+        """Record an input refused before any read (a link leading outside its folder)."""
+        self._refuse(inp, None, err)
 
     def _lang_for(self, row: ManifestRow | None) -> str:
         return tesseract_langs(row.values.get("languages") if row else None, default=self.lang)
 
-    def _already_archived(self, item_id: str, inp: Input) -> None:
-        if self.catalog.add_source(item_id, inp.source):
+    def _already_archived(self, item_id: str, inp: Input, seen: SeenFile | None) -> bool:
+        if self.catalog.add_source(item_id, inp.source, raw=inp.raw):
             log.info("%s: same content as item %s, recorded as another source", inp.source, item_id)
         if inp.row and self._apply_row(item_id, inp.row):
             self.summary.updated.append(inp.source)
         else:
             self.summary.unchanged.append(inp.source)
-        self._advance()
+        if seen is not None:
+            self.catalog.record_seen(seen)
+        return True
 
     def _apply_row(self, item_id: str, row: ManifestRow) -> bool:
         item = self.catalog.get_item(item_id)
@@ -118,13 +147,13 @@ class _Run:
     def _queue_ocr(self, work: _Work) -> None:
         if not work.extraction.ocr_jobs:
             return self._finish(work)
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+        from .ocr import run_ocr_job
+        pool = self.start_pool()
         work.waiting = len(work.extraction.ocr_jobs)
         for job in work.extraction.ocr_jobs:
             while len(self.futures) >= self.jobs * 3:
                 self.collect(block=True)
-            future = self.pool.submit(run_ocr_job, job, self.settings.ocr_timeout)
+            future = pool.submit(run_ocr_job, job, self.settings.ocr_timeout)
             self.futures[future] = (work, job)
 
     def collect(self, *, block: bool) -> None:
@@ -142,19 +171,48 @@ class _Run:
             work.waiting -= 1
             if work.waiting == 0:
                 self._finish(work)
+            elif work.deadline is not None and work.deadline.expired():
+                self._give_up(work)
+
+    def _give_up(self, work: _Work) -> None:
+        """Refuse a file whose OCR ran past TTDN_MAX_FILE_SECONDS; drop its pages still queued."""
+        total = len(work.extraction.ocr_jobs)
+        done = total - work.waiting
+        for future, (other, _) in list(self.futures.items()):
+            if other is work:
+                future.cancel()  # a page already running ends by its own TTDN_OCR_TIMEOUT
+                del self.futures[future]
+        work.waiting = -1  # never finished now, whatever comes back
+        self._fail(work.input, work.sha256, work.deadline.error(f"{done} of {total} pages OCRed"))
 
     def drain(self) -> None:
         """Wait for every queued OCR page and finish its item."""
         while self.futures:
             self.collect(block=True)
+            if self.futures:  # index what is done while the last pages are read, not after
+                self.flush_index()
 
     # -- archive -------------------------------------------------------------------------------
 
     def _finish(self, work: _Work) -> None:
+        if self._guard(work.input, work.sha256, self._archive, work):
+            self._advance(indexed=True)
+            from archive.pyramids import build_image_pyramids  # pyvips: loaded when needed
+            try:
+                build_image_pyramids(self.settings, work.sha256, work.extraction.mime,
+                                     len(work.pages))
+            except Exception as err:  # archived already: the first IIIF request builds the tiles
+                log.warning("%s: tiles not built (%s); `ttdn verify` will name them",
+                            work.input.source, err)
+
+    def _archive(self, work: _Work) -> bool:
+        """Store the original (checking it did not change since hashed), then catalog the item."""
         ext = work.extraction
         pages = [Page(p.n, p.text, p.origin, p.confidence, p.language)
                  for _, p in sorted(work.pages.items())]
-        item, cites = build_item(work.sha256, ext, pages, work.input.row, work.input.path)
+        # The shown name, not the path: a title from the file name must be printable text.
+        from .item_builder import build_item
+        item, cites = build_item(work.sha256, ext, pages, work.input.row, Path(work.input.source))
         files = [FileRecord(work.sha256, ext.mime, work.size, "original")]
         self.store.put_file(work.input.path, work.sha256)
         if ext.thumbnail:
@@ -162,53 +220,116 @@ class _Run:
                                     len(ext.thumbnail), "thumbnail"))
         event = Event(item.id, "ingested", "ingest", now_iso(),
                       {"source": work.input.source, "pages": len(pages), "mime": ext.mime})
+        raw = {work.input.source: work.input.raw} if work.input.raw else None
         self.catalog.save_item(item, pages=pages, files=files, sources=[work.input.source],
-                               event=event, cites=cites)
+                               event=event, cites=cites, raw_sources=raw)
+        self.catalog.record_seen(work.seen)
         self.summary.added.append(work.input.source)
         self.summary.pages += len(pages)
         self.summary.ocr_pages += sum(1 for p in pages if p.origin == "ocr")
         self.summary.warnings.extend((work.input.source, w) for w in item.warnings)
-        self._advance(indexed=True)
+        return True
 
-    def ingest_record(self, row: ManifestRow) -> None:
+    def ingest_record(self, row: ManifestRow, *, rows_changed: bool = True) -> None:
         """A manifest row without a file (a DVD, a book on a shelf) becomes an item by itself."""
+        if self._guard(Input(Path(), row.source, row), None, self._record, row, rows_changed,
+                       advance=False):
+            self.flush_index(force=False)
+
+    def _record(self, row: ManifestRow, rows_changed: bool) -> bool:
+        if not rows_changed and self.catalog.has_item(row.record_id):
+            self.summary.unchanged.append(row.source)  # its manifest is as last applied
+            return True
         if self.catalog.get_item(row.record_id):
             changed = self._apply_row(row.record_id, row)
             (self.summary.updated if changed else self.summary.unchanged).append(row.source)
-            return
+            return True
+        from .item_builder import record_item
         item = record_item(row)
         self.catalog.save_item(item, sources=[row.source], event=Event(
             item.id, "ingested", "ingest", now_iso(), {"source": row.source, "record": True}))
         self.summary.added.append(row.source)
-        self.flush_index(force=False)
+        return True
 
-    def _refuse(self, inp: Input, sha256: str | None, err: Exception, *,
-                keep_copy: bool = True) -> None:
-        reason = f"{Path(inp.source).name}: {err}"
-        stored_as = self._quarantine_copy(inp, sha256, reason) if keep_copy else None
-        self.catalog.quarantine(QuarantineEntry(inp.source, sha256, getattr(err, "code", "error"),
-                                                reason, now_iso(), stored_as))
-        self.summary.failed.append((inp.source, reason))
-        self._advance()
+    # -- refusals ------------------------------------------------------------------------------
 
-    def _quarantine_copy(self, inp: Input, sha256: str | None, reason: str) -> str | None:
-        folder = self.settings.quarantine_dir / (sha256[:16] if sha256 else "unhashed")
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / inp.path.name
+    def _guard(self, inp: Input, sha256: str | None, step: Callable[..., T], *args,
+               advance: bool = True) -> T | None:
+        """Run one step for one input and return its result; whatever it raises becomes that
+        input's quarantine entry (and None)."""
         try:
+            return step(*args)
+        except Exception as err:
+            self._fail(inp, sha256, err, advance=advance)
+            return None
+
+    def _fail(self, inp: Input, sha256: str | None, err: Exception, *,
+              advance: bool = True) -> None:
+        """Quarantine `inp` for `err`; only a full disk stops the run (run_ingest reports it)."""
+        if _is_full(err):
+            raise err
+        if isinstance(err, OSError) and not self._in_home(err.filename):
+            err = UnreadableFile(f"could not be read ({err.strerror or err}): check that it is "
+                                 "still there and readable, then run the same ingest again")
+        elif not isinstance(err, ArchiveError):  # a bug, or the data home failing under us
+            log.warning("%s: unexpected %s: %s", inp.source, type(err).__name__, err)
+            log.info("traceback of the unexpected error", exc_info=err)  # shown with -v
+            self.summary.internal.append((inp.source, f"{type(err).__name__}: {err}"))
+            err = InternalError(f"internal error ({type(err).__name__}: {err}): not archived; "
+                                "please report it (a copy is kept in quarantine)")
+        self._refuse(inp, sha256, err, advance=advance)
+
+    def _in_home(self, filename) -> bool:
+        """True when an OS error's file is the archive's own (so not the input's fault)."""
+        if not filename:
+            return False
+        return Path(os.fsdecode(filename)).is_relative_to(self.settings.home)
+
+    def _refuse(self, inp: Input, sha256: str | None, err: ArchiveError, *,
+                advance: bool = True) -> None:
+        reason = display_name(f"{Path(inp.source).name}: {err}")  # a message may quote a raw name
+        # A changing file is not worth a copy; an unread one (outside link) must not be read.
+        keep = sha256 is not None and not isinstance(err, ChangedWhileReading)
+        stored_as = self._quarantine_copy(inp, sha256, reason) if keep else None
+        self.catalog.quarantine(QuarantineEntry(inp.source, sha256, err.code, reason, now_iso(),
+                                                stored_as), raw_source=inp.raw)
+        self.summary.failed.append((inp.source, reason))
+        if advance:
+            self._advance()
+
+    def _quarantine_copy(self, inp: Input, sha256: str, reason: str) -> str | None:
+        """Copy a refused file to quarantine/<hash>/<short safe name>, with its reason beside it."""
+        folder = self.settings.quarantine_dir / sha256[:16]
+        target = folder / safe_name(Path(inp.source).name)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(inp.path, target)
+            target.with_name(target.name + ".reason.txt").write_text(
+                f"{inp.source}\n{reason}\n", encoding="utf-8")
         except OSError as err:
+            if _is_full(err):
+                raise
             log.warning("could not copy %s to quarantine: %s", inp.source, err)
             return None
-        (folder / (inp.path.name + ".reason.txt")).write_text(reason + "\n", encoding="utf-8")
         return str(target.relative_to(self.settings.home))
 
     # -- index and progress --------------------------------------------------------------------
 
+    @property
+    def ix(self):
+        """The search index, opened on first use."""
+        if self._ix is None:
+            from search.index import open_index
+            self._ix = open_index(self.settings.index_dir)
+        return self._ix
+
     def flush_index(self, *, force: bool = True) -> None:
         """Index what the catalog holds and the index lacks: all of it, or only a full batch."""
         if force:
-            self.summary.indexed += sync_index(self.ix, self.catalog, batch=self.settings.index_batch)
+            if self.catalog.dirty_items(1):  # nothing to index: the index is never opened
+                from search.index import sync_index
+                self.summary.indexed += sync_index(self.ix, self.catalog,
+                                                   batch=self.settings.index_batch)
             return
         pending = self.catalog.dirty_items(self.settings.index_batch)
         if len(pending) >= self.settings.index_batch:
@@ -222,62 +343,131 @@ class _Run:
             self.on_progress(Progress(self.done, self.total, self.summary.pages,
                                       len(self.summary.added)))
 
+    def start_pool(self) -> ProcessPoolExecutor:
+        """The OCR workers, started once per run, before the first file is read."""
+        if self.pool is None:
+            self.pool = start_ocr_pool(self.jobs, self.lang)
+        return self.pool
+
     def close(self) -> None:
         """Stop the OCR workers."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def extract_file(path: Path, **options) -> Extraction:
+    """Extract one file's text and pages (ingest/registry.py, loaded on first use)."""
+    from .registry import extract_file as extract
+    return extract(path, **options)
+
+
+def index_items(ix, catalog: Catalog, versions: list[tuple[str, int]]) -> int:
+    """Index these item versions in one commit (search/index.py, loaded on first use)."""
+    from search.index import index_items as index
+    return index(ix, catalog, versions)
+
+
+def _with_sha(seen: SeenFile, sha256: str) -> SeenFile:
+    return SeenFile(seen.path, seen.source, seen.size, seen.mtime_ns, seen.ctime_ns, seen.inode,
+                    seen.seen_ns, sha256)
+
+
 def _hint(row: ManifestRow | None, name: str) -> str | None:
     return row.values.get(name) if row else None
 
 
+def _is_full(err: BaseException) -> bool:
+    """True for the disk-full errors that stop a run (StorageFull), OS or SQLite."""
+    if isinstance(err, OSError):
+        return err.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(err, sqlite3.OperationalError) and "full" in str(err)
+
+
 def run_ingest(paths: list[Path], settings: Settings, *, lang: str | None = None,
-               jobs: int | None = None,
-               on_progress: Callable[[Progress], None] | None = None) -> IngestSummary:
-    """Ingest files and folders into the archive at `settings.home`; never stops at a bad file."""
+               jobs: int | None = None, on_progress: Callable[[Progress], None] | None = None,
+               rehash: bool = False) -> IngestSummary:
+    """Ingest files and folders into the archive at `settings.home`; never stops at a bad file.
+
+    A file whose path, size, times and inode match the catalog's record of its last read is not
+    read again (ingest/seen.py); `rehash` reads every file.
+    """
     started = time.monotonic()
     inputs = collect_inputs([Path(p) for p in paths])
     lang = lang or DEFAULT_OCR_LANG
-    check_tesseract("+".join(dict.fromkeys(lang.split("+") +
-                                           tesseract_langs(sorted(inputs.languages()), "").split("+")
-                                           )).strip("+"))
-    settings.home.mkdir(parents=True, exist_ok=True)
+    if inputs.files and not settings.catalog_path.exists():
+        _check_tesseract(lang, inputs.files)  # a new home: every file is read; stop before work
     try:
-        return _run(inputs, settings, lang, jobs, on_progress, started)
-    except OSError as err:
-        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
-            raise
-        raise StorageFull(_FULL.format(home=settings.home)) from err
-    except sqlite3.OperationalError as err:
-        if "full" not in str(err):
+        with home_lock(settings.home, "ingest"):  # HomeBusy when another run holds it
+            return _run(inputs, settings, lang, jobs, on_progress, started, rehash)
+    except (OSError, sqlite3.OperationalError) as err:
+        if not _is_full(err):
             raise
         raise StorageFull(_FULL.format(home=settings.home)) from err
 
 
 _FULL = ("the data home {home} is full: free some space (or move TTDN_HOME) and run the same "
          "ingest again; what was archived is kept and nothing half-written was")
+# A file that may hold pages to OCR: the OCR workers are started with the run when one is read.
+_OCR_SUFFIXES = frozenset({".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".jp2", ".bmp",
+                           ".gif", ".webp", ""})
 
 
-def _run(inputs, settings: Settings, lang: str, jobs: int | None,
-         on_progress: Callable[[Progress], None] | None, started: float) -> IngestSummary:
+def _check_tesseract(lang: str, to_read: list[Input]) -> None:
+    """MissingDependency (exit 3) unless Tesseract has every language these files may need."""
+    from .tools.tesseract import check_tesseract
+    named = sorted({c for i in to_read if i.row for c in i.row.values.get("languages", [])})
+    check_tesseract("+".join(dict.fromkeys(lang.split("+") + tesseract_langs(named, "").split("+")
+                                           )).strip("+"))
+
+
+def _run(inputs: Inputs, settings: Settings, lang: str, jobs: int | None,
+         on_progress: Callable[[Progress], None] | None, started: float,
+         rehash: bool) -> IngestSummary:
     with Catalog(settings.catalog_path) as catalog:
+        plan = plan_reads(inputs, catalog, rehash=rehash)
+        if plan.to_read:  # OCR may be needed: Tesseract must be there before any file is read
+            _check_tesseract(lang, plan.to_read)
         run = _Run(settings, catalog, lang=lang, jobs=jobs or settings.jobs, on_progress=on_progress)
+        if any(i.path.suffix.lower() in _OCR_SUFFIXES for i in plan.to_read):
+            run.start_pool()  # the workers load while the first files are read
         run.store.clean_temp()
-        run.flush_index()  # catch up with what a killed run committed but did not index
-        run.total = len(inputs.files)
+        run.total = len(inputs.files) + len(inputs.refused)
         run.summary.warnings.extend(inputs.problems)
         for source, err in inputs.bad_manifests:
-            run.summary.failed.append((source, str(err)))
+            run.summary.failed.append((display_name(source), str(err)))
         try:
+            run.flush_index()  # catch up with what a killed run committed but did not index
             for row in inputs.records:
-                run.ingest_record(row)
+                run.ingest_record(row, rows_changed=plan.rows_changed(
+                    inputs.record_folders.get(row.record_id)))
+            for inp, err in inputs.refused:
+                run.refuse_unread(inp, err)
             for inp in inputs.files:
-                run.ingest_file(inp)
+                if skipped := plan.skip.get(id(inp)):
+                    run.skip_unread(inp, *skipped, rows_changed=plan.rows_changed(inp.folder))
+                else:
+                    run.ingest_file(inp)
                 run.collect(block=False)
             run.drain()
+            if plan.new_prints:  # every row is applied: the next run may skip the manifests
+                catalog.record_manifest_prints(plan.new_prints)
+        except Exception as err:  # not one file's fault (those are caught per file): the run's
+            _run_failed(run, err)
         finally:
             run.close()
-        run.flush_index()
+        try:
+            run.flush_index()  # what was archived gets indexed, even after a failure
+        except Exception as err:
+            _run_failed(run, err)
     run.summary.seconds = time.monotonic() - started
     return run.summary
+
+
+def _run_failed(run: _Run, err: Exception) -> None:
+    """Record an unexpected error that stopped the run; a full disk is StorageFull instead."""
+    if _is_full(err):
+        raise err
+    log.warning("ingest stopped by an unexpected %s: %s", type(err).__name__, err)
+    log.info("traceback of the unexpected error", exc_info=err)  # shown with -v
+    run.summary.internal.append(("", f"{type(err).__name__}: {err}; the run stopped here, what "
+                                     "was archived before is kept and indexed"))

@@ -9,6 +9,7 @@ it: a clean 300-dpi scan comes back as its plain greyscale, for about 0.3 s.
 from __future__ import annotations
 
 import logging
+import math
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -26,32 +27,42 @@ _SEAL_CHROMA = 60  # red or blue leading the other channels by this much: a seal
 _SPECKLE_SHARE = 0.005  # specks as a share of ink: clean scans measure < 0.2 %, the poor one 1-3 %
 
 
-def prepare_for_ocr(image: Image.Image, *, dpi: int | None) -> Image.Image:
-    """Return an upright, ~300-dpi greyscale page for Tesseract: cleaned, binarized if speckled."""
+def prepare_for_ocr(image: Image.Image, *, dpi: int | None,
+                    max_pixels: int | None = None, photo: bool = False) -> Image.Image:
+    """Return an upright, ~300-dpi greyscale page for Tesseract: cleaned, binarized if speckled.
+
+    Upscaling never takes the page past `max_pixels` (TTDN_MAX_PAGE_PIXELS), as rendering does not.
+    A `photo` (a page a camera took) is evened out and straightened but never binarized: its
+    sensor noise looks like speckle, and thresholding it broke letters (phone photos read at
+    2-5 % CER binarized, 0-0.3 % grey).
+    """
     grey = _to_grey(image)
     bilevel = _is_bilevel(grey)
     if not bilevel:
         grey = _flatten_background(grey)
     angle = _skew_angle(grey)
     angle = angle if abs(angle) >= _MIN_SKEW else 0.0
-    scale = _upscale(grey.size, dpi)
+    scale = _upscale(grey.size, dpi, max_pixels)
     if angle or scale != 1.0:
         grey = _rotate_and_scale(grey, angle, scale)
     binary = _threshold(grey, 128 if bilevel else _otsu(np.asarray(grey)))
     specks = _speckle_share(binary)
     log.debug("page: bilevel=%s skew=%.2f° scale=%.2f specks=%.4f", bilevel, angle, scale, specks)
-    if specks >= _SPECKLE_SHARE:
+    if specks >= _SPECKLE_SHARE and not photo:
         return _despeckle(binary)
     # Tesseract's LSTM reads the grey image, antialiased edges and all: a clean page reads
-    # better left grey (clean plan scan, vie+eng: 0.97 % CER grey, 1.08 % binarized by us).
-    return binary if bilevel else grey
+    # better left grey (clean plan scan, vie+eng: 0.97 % CER grey, 1.08 % binarized by us). So
+    # does a nearly black-and-white one: thresholding a rendered leaflet's few antialiased edges
+    # cost it a character ("。" read as ")。"); a true fax's grey is its black and white anyway.
+    return grey
 
 
-def _upscale(size: tuple[int, int], dpi: int | None) -> float:
+def _upscale(size: tuple[int, int], dpi: int | None, max_pixels: int | None = None) -> float:
     """Scale factor that brings a low-dpi scan to ~300 dpi, capped so the page stays sane."""
     if not dpi or dpi >= _UPSCALE_BELOW_DPI:
         return 1.0
-    return max(1.0, min(TARGET_DPI / dpi, _MAX_SIDE / max(size)))
+    cap = math.sqrt(max_pixels / (size[0] * size[1])) if max_pixels else math.inf
+    return max(1.0, min(TARGET_DPI / dpi, _MAX_SIDE / max(size), cap))
 
 
 def _to_grey(image: Image.Image) -> Image.Image:

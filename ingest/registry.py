@@ -21,8 +21,9 @@ __all__ = ["Extractor", "Registry", "default_registry", "extract_file", "psm_for
 log = logging.getLogger(__name__)
 
 _MIB = 1024 * 1024
-# Tesseract page segmentation: sparse text (11) for maps and photos, automatic layout (3) else.
-_SPARSE_TEXT_KINDS = ("map", "photo")
+# Tesseract page segmentation: sparse text (11) for maps, automatic layout (3) else. A photo is
+# most often of a page (a phone's picture of a letter): read as one, sparse only if that fails.
+_SPARSE_TEXT_KINDS = ("map",)
 _PSM_SPARSE = 11
 _PSM_AUTO = 3
 

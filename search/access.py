@@ -5,7 +5,7 @@ from whoosh import query as Q
 
 from archive.errors import UsageError
 
-__all__ = ["AUDIENCES", "visible_levels", "access_filter", "may_see"]
+__all__ = ["AUDIENCES", "visible_levels", "access_filter", "level_filter", "may_see"]
 
 # public: anonymous visitors; staff: logged-in staff and curators; admin: administrators.
 AUDIENCES = {
@@ -31,3 +31,11 @@ def access_filter(audience: str) -> Q.Query:
 def may_see(audience: str, access: str) -> bool:
     """True when this audience may see an item with this access level."""
     return access in visible_levels(audience)
+
+
+def level_filter(audience: str, level: str) -> Q.Query:
+    """A filter on one access level, refused when the audience may not see that level."""
+    if level not in visible_levels(audience):
+        raise UsageError(f"access={level} is not a level this audience may see; "
+                         f"use one of {', '.join(visible_levels(audience))}")
+    return Q.Term("access", level)

@@ -9,6 +9,7 @@ import click
 
 from archive.catalog import Catalog
 from archive.errors import NotFound, UsageError
+from archive.lock import home_lock
 from archive.settings import Settings
 
 from .index import rebuild_index
@@ -126,7 +127,7 @@ def complete_command(ctx: click.Context, text: str, limit: int, audience: str) -
 def reindex_command(ctx: click.Context) -> None:
     """Rebuild the search index from the catalog."""
     settings: Settings = ctx.obj["settings"]
-    with Catalog(settings.catalog_path) as catalog:
+    with home_lock(settings.home, "reindex"), Catalog(settings.catalog_path) as catalog:
         count = rebuild_index(settings, catalog)
     click.echo(f"indexed: {count} items")
 

@@ -22,10 +22,12 @@ from whoosh.fields import NUMERIC, Schema
 from whoosh.query import And, Every, Not, NumericRange, Or, Prefix, Query, Term
 
 from archive.errors import UsageError
-from search.analyzers import normalize_label
+from search.analyzers import fold, normalize_label
 from search.expand import EXPANDABLE_FIELDS, EXPANSION_BOOST, place_run, scaled
 from search.gazetteer import Gazetteer
 from search.phrase import PositionalPhrase as Phrase
+from search.question import Part, function_texts, plain_parts, split_runs, toneless_fields, \
+    vi_operators_apply
 from search.schema import CONTENT_FIELDS, DOC_NUMBER_FIELDS, TEXT_FIELDS, TITLE_FIELDS
 from search.syntax import ACCESS, KINDS, LANGUAGES, alias, date_query, field_name, int_value, \
     year_query
@@ -53,7 +55,8 @@ _LEX = re.compile(r"""
 _FIELD = re.compile(r"([^\W\d][\w\-]*):(.*)", re.DOTALL)
 _OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT"}
 # Vietnamese operators are common words in capitals ("THÔNG TIN VÀ TRUYỀN THÔNG"), so they
-# count only when the query's other words are not all capitals (a pasted heading).
+# count only when the query's other words are not all capitals (a pasted heading), and only
+# where search.question's one-line rule says the query is a search, not a sentence.
 _VI_OPERATORS = {"VÀ": "AND", "HOẶC": "OR", "KHÔNG": "NOT"}
 
 
@@ -75,6 +78,8 @@ class ParsedQuery:
     expansions: list[tuple[str, tuple[str, ...]]] = dataclass_field(default_factory=list)
     words: list[str] = dataclass_field(default_factory=list)  # free words, as typed
     runs: list[tuple[str, ...]] = dataclass_field(default_factory=list)  # adjacent free words
+    # A plain query (no operator syntax): its words, matched all first, then most (relax.py).
+    parts: list[Part] = dataclass_field(default_factory=list)
 
 
 def parse_query(text: str, *, schema: Schema, gazetteer: Gazetteer | None = None) -> Query:
@@ -93,13 +98,17 @@ def parse_search(text: str, *, schema: Schema, gazetteer: Gazetteer) -> ParsedQu
     vi_operators = not _all_caps(text)
     expanding = _Parser(_lex(text), schema, vi_operators, gazetteer)
     query = expanding.parse().normalize()
+    parts = plain_parts(expanding, schema) if expanding.plain else []
     runs = [tuple(schema["content_f"].process_text(" ".join(run), mode="query"))
-            for run in expanding.runs]
+            for run in split_runs(expanding.runs, function_texts(expanding) if parts else ())]
     runs = [run for run in runs if len(run) > 1]
+    if parts and any(not p.required for p in parts) and any(p.required for p in parts):
+        # Function words are never required: the strict query is the other words'.
+        query = _combine(And, [p.query for p in parts if p.required]).normalize()
     if not expanding.expansions:
-        return ParsedQuery(query, query, [], expanding.words, runs)
+        return ParsedQuery(query, query, [], expanding.words, runs, parts)
     literal = _Parser(_lex(text), schema, vi_operators).parse().normalize()
-    return ParsedQuery(query, literal, expanding.expansions, expanding.words, runs)
+    return ParsedQuery(query, literal, expanding.expansions, expanding.words, runs, parts)
 
 
 def filter_query(field: str, value: str | int, *, schema: Schema) -> Query:
@@ -130,6 +139,12 @@ def _prepare(text: str) -> str:
     if len(text) > MAX_QUERY_LENGTH:
         raise UsageError(f"The query is too long (over {MAX_QUERY_LENGTH} characters)")
     return _SPACED_NUMBER.sub(lambda m: "".join(m.group().split()), text)
+
+
+def _has_syntax(lexemes: list[_Lexeme]) -> bool:
+    """Whether the query uses operator syntax besides Vietnamese operator words."""
+    return any(lx.kind != "word" or lx.text in _OPERATORS or lx.text.endswith("*")
+               or _FIELD.fullmatch(lx.text) for lx in lexemes)
 
 
 def _all_caps(text: str) -> bool:
@@ -168,6 +183,14 @@ class _Parser:
                  gazetteer: Gazetteer | None = None) -> None:
         self.lexemes, self.at, self.values = lexemes, 0, _Values(schema, gazetteer)
         self.operators = {**_OPERATORS, **(_VI_OPERATORS if vi_operators else {})}
+        syntax = _has_syntax(lexemes)
+        allowed = vi_operators_apply([lx.text for lx in lexemes], [lx.kind for lx in lexemes],
+                                     syntax)
+        self._vi_ok = {id(lx) for lx, ok in zip(lexemes, allowed) if ok}
+        # Plain: no operator syntax at all, so every word is a part that relaxation may drop.
+        self.plain = not syntax and not any(self._operator(lx) for lx in lexemes)
+        self.spans: list[tuple[int, int, Query]] = []  # top-level parts: lexeme range, query
+        self.literals: dict[int, Query] = {}  # id(place query) -> its literal alternative
         self.gazetteer = gazetteer
         self.expansions: list[tuple[str, tuple[str, ...]]] = []
         self.words: list[str] = []
@@ -186,7 +209,11 @@ class _Parser:
         return self.lexemes[self.at] if self.at < len(self.lexemes) else None
 
     def _operator(self, lexeme: _Lexeme | None) -> str | None:
-        return self.operators.get(lexeme.text) if lexeme and lexeme.kind == "word" else None
+        if not lexeme or lexeme.kind != "word":
+            return None
+        if lexeme.text in _VI_OPERATORS and id(lexeme) not in self._vi_ok:
+            return None
+        return self.operators.get(lexeme.text)
 
     def _or(self, field: str | None, depth: int) -> Query | None:
         parts = [self._and(field, depth)]
@@ -208,6 +235,8 @@ class _Parser:
             start = self.at
             place = self._place(field, depth)
             parts.append(place if place is not None else self._unary(field, depth))
+            if field is None and depth == 0 and parts[-1] is not None:
+                self.spans.append((start, self.at, parts[-1]))
             plain = self._plain_texts(start, self.at) if field is None else []
             run = run + plain if plain else self._close(run)
         self._close(run)
@@ -235,8 +264,11 @@ class _Parser:
         self.expansions.append((typed, tuple(names)))
         fields = EXPANDABLE_FIELDS[field]
         variants = [self.values.text(fields, name, True, 1) for name in names]
-        return _combine(Or, [literal, *(scaled(v, EXPANSION_BOOST) for v in variants
-                                        if v is not None)])
+        query = _combine(Or, [literal, *(scaled(v, EXPANSION_BOOST) for v in variants
+                                         if v is not None)])
+        if query is not None and literal is not None:
+            self.literals[id(query)] = literal
+        return query
 
     def _plain_texts(self, start: int | None = None, end: int | None = None) -> list[str]:
         """The texts of the plain words from here on (or of one phrase), as a place could be."""
@@ -323,6 +355,8 @@ class _Values:
         text = text.rstrip("*") if prefix else text
         # A free word without a digit cannot be a document number: skip those lookups.
         numbery = fields is not TEXT_FIELDS or any(c.isdigit() for c in text)
+        if fold(text) == text.lower():
+            fields = toneless_fields(fields)
         return _combine(Or, [self._field_text(name, boost, text, prefix, slop)
                              for name, boost in fields.items()
                              if numbery or name not in DOC_NUMBER_FIELDS])

@@ -5,6 +5,12 @@ so a query's syllables found far apart are a weaker match than found together; B
 cannot tell. The best :data:`RERANK_DEPTH` matches are re-scored: each pair of adjacent typed
 words found adjacent in the text adds :data:`PAIR_BONUS` (in proportion to all pairs), and in
 the title :data:`TITLE_PAIR_BONUS`. Only those few documents' positions are read.
+
+Of the text bonus, 70 % is for the pair being there at all and 30 % grows with how often it
+is (c / (c + 2), saturating as BM25 does), so the circular saying "bảo hiểm" 191 times beats
+one saying it once. Measured with `make relevance` (MRR, keyword sets / questions accented /
+unaccented): PAIR_BONUS 0.5 gave 1.000 / 0.963 / 0.930 (boolean pairs only: 0.992 / …),
+1.0 boolean 1.000 / 0.963 / 0.930, 1.0 with the count share 1.000 / 0.963 / 0.938.
 """
 from __future__ import annotations
 
@@ -17,8 +23,10 @@ from .snapshot import Snapshot
 __all__ = ["rerank", "RERANK_DEPTH", "PAIR_BONUS", "TITLE_PAIR_BONUS"]
 
 RERANK_DEPTH = 50
-PAIR_BONUS = 0.5
-TITLE_PAIR_BONUS = 0.5
+PAIR_BONUS = 1.0
+_COUNT_SHARE, _COUNT_HALF = 0.3, 2.0
+TITLE_PAIR_BONUS = 1.0
+_COUNT_SHARE, _COUNT_HALF = 0.3, 2.0
 
 
 def rerank(snap: Snapshot, scored: list[tuple[int, float]], runs: list[tuple[str, ...]],
@@ -34,12 +42,15 @@ def rerank(snap: Snapshot, scored: list[tuple[int, float]], runs: list[tuple[str
 
 def _factor(reader: PositionReader, docnum: int, runs: list[tuple[str, ...]]) -> float:
     """1 plus the bonuses for the pairs of adjacent words found adjacent in text and title."""
-    pairs = in_text = in_title = 0
+    pairs = in_title = 0
+    in_text = 0.0
     for run in runs:
         text = [reader.positions("content_f", word, docnum) for word in run]
         title = [reader.positions("title_f", word, docnum) for word in run]
         for i in range(len(run) - 1):
             pairs += 1
-            in_text += bool(phrase_starts(text[i:i + 2], 1))
+            count = len(phrase_starts(text[i:i + 2], 1))
+            in_text += (1 - _COUNT_SHARE) * bool(count) + \
+                _COUNT_SHARE * count / (count + _COUNT_HALF)
             in_title += bool(phrase_starts(title[i:i + 2], 1))
     return 1.0 + (PAIR_BONUS * in_text + TITLE_PAIR_BONUS * in_title) / pairs if pairs else 1.0

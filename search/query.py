@@ -11,6 +11,10 @@ One :class:`Searcher` per process serves every thread (see ``snapshot.py``). A s
 4. names each hit's matching pages from word positions (``pages.py``), with snippets from the
    best three;
 5. offers "did you mean" only when the corrected query finds items the audience may see.
+
+A plain query (no operator syntax; ``question.py``) is matched word by word instead of step 3's
+Boolean query: an unknown word also by the indexed words one edit away (``typos.py``), then
+every word first and most of them when that is too strict (``relax.py``).
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from whoosh import query as Q
 from archive.catalog import Catalog
 from archive.errors import UsageError
 
-from .access import access_filter, visible_levels
+from .access import access_filter, level_filter, visible_levels
 from .analyzers import folded_analyzer
 from .facets import FACETS, count_facets
 from .gazetteer import Gazetteer, default_gazetteer
@@ -32,11 +36,13 @@ from .pages import PageMatcher
 from .parse import ParsedQuery, filter_query, parse_search
 from .plan import first_pass, score_matches
 from .proximity import RERANK_DEPTH, rerank
+from .relax import score_plain
 from .schema import PAGE_FIELDS, TITLE_FIELDS
 from .similar import more_like_this
 from .snapshot import Snapshot, SnapshotPool
 from .snippets import make_snippet
 from .suggest import autocomplete, did_you_mean
+from .typos import with_typos
 
 __all__ = ["SearchRequest", "Hit", "SearchResult", "Searcher"]
 
@@ -132,11 +138,21 @@ class Searcher:
             schema = snap.searcher.schema
             parsed = parse_search(request.query, schema=schema, gazetteer=self.gazetteer)
             allowed = self._allowed(snap, request)
-            scored = score_matches(snap, parsed.query, allowed, request.page * request.limit)
+            shown_query = parsed.query
+            if parsed.parts:
+                parts = with_typos(snap, parsed.parts, visible_levels(request.audience),
+                                   allowed)
+                scored, relaxed = score_plain(snap, parts, allowed)
+                if relaxed or parts != parsed.parts:  # pages and snippets from any word
+                    shown_query = Q.Or([p.query for p in parts if p.required]
+                                       or [p.query for p in parts])
+            else:
+                scored = score_matches(snap, parsed.query, allowed,
+                                       request.page * request.limit)
             ranked = self._rank(snap, scored, parsed, request)
             start = (request.page - 1) * request.limit
             shown = ranked[start:start + request.limit]
-            hits = self._hits(snap, parsed.query, shown, catalog)
+            hits = self._hits(snap, shown_query, shown, catalog)
             docs = [d for d, _ in scored]
             facets = count_facets(snap.columns, docs, _facet_names(request.audience))
             suggestion = self._suggestion(snap, parsed, request, allowed)
@@ -156,8 +172,9 @@ class Searcher:
         filters = []
         wanted = {"kind": request.kind, "languages": request.lang, **request.filters}
         for name, value in wanted.items():
-            if name == "access":
-                raise UsageError("access is not a filter: choose the audience instead")
+            if name == "access":  # only among the levels the audience may see
+                filters.append(level_filter(request.audience, value))
+                continue
             if value not in (None, ""):
                 filters.append(filter_query(name, value, schema=schema))
         if request.year_from is not None or request.year_to is not None:
@@ -180,10 +197,14 @@ class Searcher:
             titles = snap.columns.column("sort_title")
             return sorted(scored, key=lambda ds: (titles[ds[0]] or "\uffff", -ds[1]))[:wanted]
         scored = rerank(snap, scored, parsed.runs, max(RERANK_DEPTH, wanted))
-        if parsed.literal is parsed.query:
+        literal_query = parsed.literal
+        if parsed.parts:  # a plain query: the place names as typed, whatever else matched
+            places = [p.literal for p in parsed.parts if p.literal is not None]
+            literal_query = Q.And(places) if places else parsed.query
+        if literal_query is parsed.query:
             return heapq.nlargest(wanted, scored, key=lambda ds: (ds[1], -ds[0]))
         # Every literal match first: a place's other names widen the search, never lead it.
-        literal = set(snap.matching(first_pass(parsed.literal), frozenset(d for d, _ in scored)))
+        literal = set(snap.matching(first_pass(literal_query), frozenset(d for d, _ in scored)))
         return heapq.nlargest(wanted, scored, key=lambda ds: (ds[0] in literal, ds[1], -ds[0]))
 
     # -- hits ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ twins are folded (no tones, đ→d). Folding merges ký/kỳ/kỷ/kỹ, so the e
 """
 from __future__ import annotations
 
+from math import log
 from types import MappingProxyType
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -49,11 +50,15 @@ FACET_FIELDS = ("kind", "languages", "year", "lead_unit", "collection", "issuer"
 
 # Query-time boosts the parser puts on each free-text field (on top of the schema's
 # field_boost, which Whoosh applies to term frequency before BM25 saturates it). Exact fields
-# weigh twice their folded twins, so a tone-exact match outranks a folded-only one; a hit in
-# the doc_number field is the strongest signal there is for a typed number. Measured on the
-# 46 eval documents (known-item queries from titles and numbers): these give title MRR 0.83,
-# folded 0.76, doc numbers 1.00; doc_number at 4.0 let a text citing the number win once.
-TITLE_FIELDS = MappingProxyType({"title": 2.0, "title_f": 1.0})
+# weigh twice their folded twins, so a tone-exact match outranks a folded-only one (words
+# typed without tones use the folded twins only, with both boosts: parse._toneless); a hit in
+# the doc_number field is the strongest signal there is for a typed number; doc_number at
+# 4.0 let a text citing the number win once. Title against body, measured with `make
+# relevance` (keyword sets / questions accented / unaccented, MRR): title 2.0+1.0 gave
+# 0.992 / 0.915 / 0.876, 1.0+0.5 0.992 / 0.930 / 0.888, 0.5+0.25 0.992 / 0.940 / 0.895,
+# 0.3+0.15 0.992 / 0.937 / 0.895: at 0.5 a title hit (field_boost 3, no length norm) still
+# weighs about one body hit, so a heading sharing a word no longer beats the text answering.
+TITLE_FIELDS = MappingProxyType({"title": 0.5, "title_f": 0.25})
 CONTENT_FIELDS = MappingProxyType({"content": 1.0, "content_f": 0.5})
 DOC_NUMBER_FIELDS = MappingProxyType({"doc_number": 6.0, "doc_number_f": 3.0})
 TEXT_FIELDS = MappingProxyType({**TITLE_FIELDS, **CONTENT_FIELDS, **DOC_NUMBER_FIELDS})
@@ -70,6 +75,16 @@ ACCESS_LEVELS = ("public", "internal", "restricted")
 DOCTYPES = ("item", "page")
 
 
+class _ArchiveBM25F(BM25F):
+    """BM25F whose idf is defined on an empty index (zero documents is a normal state)."""
+
+    def idf(self, searcher, fieldname, text):
+        """Whoosh's idf, log(N / (n + 1)) + 1, with N at least 1: log(0) on a fresh home."""
+        parent = searcher.get_parent()
+        count = max(parent.doc_count_all(), 1)
+        return log(count / (parent.doc_frequency(fieldname, text) + 1)) + 1
+
+
 def weighting() -> BM25F:
     """BM25F tuned for this schema: open searchers with ``ix.searcher(weighting=weighting())``.
 
@@ -78,7 +93,7 @@ def weighting() -> BM25F:
     would be crushed by length normalization: a doc-number hit scored 0.6 against 10 for a
     page merely citing that number. B=0 turns length normalization off for those fields.
     """
-    return BM25F(B=0.75, K1=1.2, **{f"{name}_B": 0.0 for name in (*TITLE_FIELDS,
+    return _ArchiveBM25F(B=0.75, K1=1.2, **{f"{name}_B": 0.0 for name in (*TITLE_FIELDS,
                                                                   *DOC_NUMBER_FIELDS)})
 
 

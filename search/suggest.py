@@ -13,7 +13,6 @@ import re
 from collections import Counter
 
 from whoosh import query as Q
-from whoosh.reading import TermNotFound
 
 from archive.errors import UsageError
 
@@ -22,6 +21,7 @@ from .analyzers import fold
 from .parse import parse_search
 from .plan import first_pass
 from .snapshot import Snapshot
+from .typos import pair_count, swaps, visible_word
 from .vocab import SEPARATOR, vocab_key
 
 __all__ = ["did_you_mean", "autocomplete", "visible_word", "edit_distance"]
@@ -31,26 +31,15 @@ _CANDIDATES = 8
 _MAX_VOCAB_SCAN = 20_000  # vocab entries read for one completion
 
 
-def visible_word(snap: Snapshot, folded: str, allowed: frozenset[int]) -> bool:
-    """Whether some allowed item has this (folded) word in its text."""
-    for sub, offset in snap.searcher.leaf_searchers():
-        try:
-            matcher = sub.reader().postings("content_f", folded)
-        except TermNotFound:
-            continue
-        if any(d + offset in allowed for d in matcher.all_ids()):
-            return True
-    return False
-
-
 def did_you_mean(snap: Snapshot, request, words: list[str], allowed: frozenset[int],
                  gazetteer) -> str | None:
     """The query with unknown words corrected, when that finds visible items; else None."""
     text, changed = request.query, False
-    for word in words:
+    for i, word in enumerate(words):
         if not _CORRECTABLE.fullmatch(word) or visible_word(snap, fold(word), allowed):
             continue
-        better = _correction(snap, word, allowed, visible_levels(request.audience))
+        previous = fold(words[i - 1]) if i else None
+        better = _correction(snap, word, allowed, visible_levels(request.audience), previous)
         if better:
             text, changed = _replace_word(text, word, better), True
     if not changed:
@@ -62,17 +51,29 @@ def did_you_mean(snap: Snapshot, request, words: list[str], allowed: frozenset[i
     return text if snap.matching(first_pass(parsed.query), allowed) else None
 
 
-def _correction(snap: Snapshot, word: str, allowed: frozenset[int],
-                levels: tuple[str, ...]) -> str | None:
-    """The closest visible word, spelt with tones as the visible items mostly spell it."""
+def _correction(snap: Snapshot, word: str, allowed: frozenset[int], levels: tuple[str, ...],
+                previous: str | None = None) -> str | None:
+    """The closest visible word, spelt with tones as the visible items mostly spell it.
+
+    Nearest first (two swapped letters are one edit); among equally near words, the one the
+    visible items most often write after the previous word ("lang" → "son", not "song"),
+    then the corrector's order (by frequency). The typed word's capital is kept.
+    """
     folded = fold(word)
     corrector = snap.searcher.corrector("content_f")
     maxdist = 2 if len(folded) >= 5 else 1
-    found = corrector.suggest(folded, limit=_CANDIDATES, maxdist=maxdist, prefix=1)
-    # The corrector ranks by frequency within the distance; the nearest word comes first here.
-    for candidate in sorted(found, key=lambda c: edit_distance(folded, c)):
+    found = list(corrector.suggest(folded, limit=_CANDIDATES, maxdist=maxdist, prefix=1))
+    reader = snap.searcher.reader()
+    found += [w for w in sorted(swaps(folded)) if w not in found and ("content_f", w) in reader]
+
+    def key(candidate: str) -> tuple[int, int]:
+        near = 1 if candidate in swaps(folded) else edit_distance(folded, candidate)
+        return near, -pair_count(snap, levels, previous, candidate) if previous else 0
+
+    for candidate in sorted(found, key=key):
         if candidate != folded and visible_word(snap, candidate, allowed):
-            return candidate if fold(word) == word.lower() else _spelling(snap, candidate, levels)
+            better = candidate if folded == word.lower() else _spelling(snap, candidate, levels)
+            return better[:1].upper() + better[1:] if word[:1].isupper() else better
     return None
 
 
@@ -132,6 +133,8 @@ def _completions(snap: Snapshot, raw: str, typed: str, audience: str, limit: int
     tails = ([" ".join(words[-2:])] if len(words) > 1 else []) + [words[-1]]
     seen, out = set(), []
     for tail in tails:  # a pair ("lạng s" → "lạng sơn") says more than a word ("s" → "số")
+        if out and " " not in tail:
+            break  # pairs found: "lạng số", the last word alone after "lạng", is no query
         entries = _entries(snap, tail, audience)
         for display, _ in sorted(entries.items(), key=lambda kv: (-kv[1], kv[0])):
             query = f"{typed[:len(typed) - len(tail)]}{display}"

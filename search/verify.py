@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from archive.catalog import Catalog
 from archive.fixity import check_fixity
+from archive.pyramids import check_pyramids
 from archive.settings import Settings
 from archive.store import ObjectStore
 
@@ -42,6 +43,7 @@ def verify_archive(settings: Settings) -> VerifyReport:
         fixity = check_fixity(catalog, ObjectStore(settings.objects_dir))
         report.objects, report.unreferenced = fixity.checked, fixity.unreferenced
         report.problems += fixity.problems
+        report.problems += check_pyramids(settings, catalog)  # image pages can be tiled
         catalog_ids = set(catalog.item_ids())
         stale = {item_id for item_id, _ in catalog.dirty_items(limit=1_000_000)}
     index_ids = indexed_item_ids(settings.index_dir)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EVAL, run_cli
+from .conftest import BAD, CORPUS, FIXTURES, run_cli
 
 TTDN = str(Path(sys.executable).parent / "ttdn")
 
@@ -22,12 +22,15 @@ TTDN = str(Path(sys.executable).parent / "ttdn")
 def inputs(tmp_path_factory) -> Path:
     """Born-digital documents, a few scans and text: enough work to be killed in the middle of."""
     folder = tmp_path_factory.mktemp("crash-input")
-    for pdf in sorted((EVAL / "corpus" / "documents").glob("*.pdf"))[:10]:
+    documents = [*(CORPUS / "documents").glob("*.pdf"), *(FIXTURES / "documents").glob("*.pdf")]
+    for pdf in sorted(documents):
         shutil.copy(pdf, folder / pdf.name)
-    for scan in ("eurotext.tif", "phototest.tif", "to-roi-hoang-sa-truong-sa-viet-anh.pdf",
-                 "46-2026-tt-bgddt.pdf"):
-        shutil.copy(EVAL / "corpus" / "scans" / scan, folder / scan)
-    shutil.copy(EVAL / "bad" / "notes.txt", folder / "notes.txt")
+    # Five pages to OCR: two Tesseract test images, a one-page and a two-page scan.
+    for scan in (FIXTURES / "scans" / "eurotext.tif", CORPUS / "scans" / "phototest.tif",
+                 CORPUS / "scans" / "to-roi-hoang-sa-truong-sa-viet-anh.pdf",
+                 FIXTURES / "hard" / "kh-51-ubnd-2017-lang-son-poor-scan-p1-2.pdf"):
+        shutil.copy(scan, folder / scan.name)
+    shutil.copy(BAD / "notes.txt", folder / "notes.txt")
     return folder
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import codecs
 import zipfile
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -11,7 +10,7 @@ from PIL import Image
 from archive.errors import CorruptFile
 from ingest.detect import DOCX_MIME, OCTET_STREAM, sniff_mime
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+from .conftest import BAD, REPO
 
 
 @pytest.mark.parametrize(
@@ -20,22 +19,22 @@ EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
         ("corpus/documents/06-2026-tt-bnv.pdf", "application/pdf"),
         ("corpus/documents/66-2026-tt-btc.docx", DOCX_MIME),
         ("corpus/media/anh-cua-khau-huu-nghi-2017.jpg", "image/jpeg"),
-        ("corpus/scans/eurotext.tif", "image/tiff"),
-        ("bad/actually-a-jpeg.pdf", "image/jpeg"),
-        ("bad/bomb.png", "image/png"),
-        ("bad/encrypted.pdf", "application/pdf"),
-        ("bad/truncated.pdf", "application/pdf"),
-        ("bad/notes.txt", "text/plain"),
-        ("bad/random-bytes.pdf", OCTET_STREAM),
+        ("tests/fixtures/scans/eurotext.tif", "image/tiff"),
+        ("tests/fixtures/bad/actually-a-jpeg.pdf", "image/jpeg"),
+        ("tests/fixtures/bad/bomb.png", "image/png"),
+        ("tests/fixtures/bad/encrypted.pdf", "application/pdf"),
+        ("tests/fixtures/bad/truncated.pdf", "application/pdf"),
+        ("tests/fixtures/bad/notes.txt", "text/plain"),
+        ("tests/fixtures/bad/random-bytes.pdf", OCTET_STREAM),
     ],
 )
 def test_eval_files_are_known_by_content_not_name(name, mime):
-    assert sniff_mime(EVAL / name) == mime
+    assert sniff_mime(REPO / name) == mime
 
 
 def test_empty_file_is_corrupt():
     with pytest.raises(CorruptFile, match=r"^empty file \(0 bytes\)$"):
-        sniff_mime(EVAL / "bad" / "empty.pdf")
+        sniff_mime(BAD / "empty.pdf")
 
 
 def test_pdf_marker_is_found_after_leading_junk_within_the_first_kib(tmp_path):

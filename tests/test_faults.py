@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from .conftest import EVAL, run_cli, run_json
+from .conftest import CORPUS, FIXTURES, run_cli, run_json
 
 
 @pytest.fixture
@@ -25,13 +25,13 @@ def small_disk(tmp_path):
 
 
 def test_full_disk_stops_cleanly_and_a_rerun_finishes(small_disk, tmp_path):
-    """GIVEN a data home on a 3 MiB disk and 9 MiB of born-digital documents
+    """GIVEN a data home on a 3 MiB disk and 2 MiB of born-digital documents (~6 MiB archived)
     WHEN ingest fills the disk THEN it stops with a clear error, the catalog is intact, every
     catalogued object is whole, no temp file is left; and after the disk grows a re-run
     finishes the work and verify passes."""
     folder = tmp_path / "in"
     folder.mkdir()
-    pdfs = sorted((EVAL / "corpus" / "documents").glob("*.pdf"))
+    pdfs = sorted([*(CORPUS / "documents").glob("*.pdf"), *(FIXTURES / "documents").glob("*.pdf")])
     for pdf in pdfs:
         shutil.copy(pdf, folder / pdf.name)
     home = small_disk / "home"

@@ -1,8 +1,10 @@
 """Tests for ingest.metadata: headers, signatures and citations of Vietnamese administrative documents.
 
-Real material comes from the shared evaluation set beside the repository (`../shared`): the
-province's 2017 plan (exact text and a web copy with markdown) and 39 born-digital decrees and
-circulars whose text layers carry soft hyphens, no-break spaces, HTML line breaks and OCR noise.
+Real material from the evaluation set, as kept in the repository: the province's 2017 plan
+(exact text and a web copy with markdown, tests/fixtures/) and the 13 born-digital decrees and
+circulars of corpus/documents and tests/fixtures/documents, whose text layers carry soft hyphens,
+no-break spaces, HTML line breaks and OCR noise. The same figures over all 39 documents of
+../shared/eval are bench/header_accuracy.py's.
 """
 from __future__ import annotations
 
@@ -22,12 +24,13 @@ from hypothesis import strategies as st
 from ingest.metadata.citations import find_citations, normalize_doc_number
 from ingest.metadata.header import DocumentHeader, read_document, read_header
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-TRUTH = SHARED / "eval/truth/truth.json"
-KH51_TEXT = SHARED / "eval/truth/kh-51-ubnd-2017-lang-son.gt.txt"
-SEED = SHARED / "seed"
+from .conftest import CORPUS, FIXTURES, SEED
+from .conftest import TRUTH as TRUTH_DIR
 
-needs_shared = pytest.mark.skipif(not TRUTH.exists(), reason=f"evaluation set not found at {SHARED}")
+TRUTH = TRUTH_DIR / "truth.json"
+KH51_TEXT = TRUTH_DIR / "kh-51-ubnd-2017-lang-son.gt.txt"
+# Where the evaluation set's born-digital documents are kept in the repository.
+DOCUMENT_FOLDERS = (CORPUS / "documents", FIXTURES / "documents")
 
 
 @dataclass
@@ -55,16 +58,23 @@ def _pages(path: Path) -> list[str]:
         return [page.get_text() for page in doc]
 
 
-def _born_digital() -> Iterator[Expected]:
+def _kept(key: str) -> Path | None:
+    name = key.removeprefix("documents/")
+    return next((folder / name for folder in DOCUMENT_FOLDERS if (folder / name).exists()), None)
+
+
+def _born_digital() -> Iterator[tuple[Expected, Path]]:
     for key, v in json.loads(TRUTH.read_text(encoding="utf-8")).items():
-        if key.startswith("documents/") and v.get("doc_number"):
-            yield Expected(key, v["doc_number"], v["issued"], v["issuer"], v["type"], v.get("header_visible", True))
+        if key.startswith("documents/") and v.get("doc_number") and (path := _kept(key)):
+            expected = Expected(key, v["doc_number"], v["issued"], v["issuer"], v["type"],
+                                v.get("header_visible", True))
+            yield expected, path
 
 
 @pytest.fixture(scope="module")
 def corpus() -> list[tuple[Expected, DocumentHeader]]:
-    """Every born-digital document of truth.json, read once for the whole module."""
-    return [(e, read_document(_pages(SHARED / "eval/corpus" / e.key))) for e in _born_digital()]
+    """Every born-digital document of truth.json kept in the repository, read once."""
+    return [(e, read_document(_pages(path))) for e, path in _born_digital()]
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +89,6 @@ def _by_key(corpus: list[tuple[Expected, DocumentHeader]], name: str) -> Documen
 # --- the province's plan -------------------------------------------------------------------------
 
 
-@needs_shared
 def test_plan_header_from_exact_text(kh51: DocumentHeader) -> None:
     assert kh51.doc_number == "51/KH-UBND"
     assert kh51.issued == "2017-03-22"
@@ -90,7 +99,6 @@ def test_plan_header_from_exact_text(kh51: DocumentHeader) -> None:
     assert kh51.title == "Hoạt động thông tin đối ngoại năm 2017 trên địa bàn tỉnh Lạng Sơn"
 
 
-@needs_shared
 def test_plan_signature_and_recipients(kh51: DocumentHeader) -> None:
     assert kh51.signer == "Hồ Tiến Thiệu"
     assert kh51.signer_capacity == "KT. CHỦ TỊCH PHÓ CHỦ TỊCH"
@@ -99,7 +107,6 @@ def test_plan_signature_and_recipients(kh51: DocumentHeader) -> None:
     assert not any(r.startswith("Lưu") for r in kh51.recipients)
 
 
-@needs_shared
 def test_plan_citations_exclude_its_own_number(kh51: DocumentHeader) -> None:
     cited = {c.doc_number: c for c in kh51.citations}
     circular = cited["22/2016/TT-BTTTT"]
@@ -113,8 +120,7 @@ def test_plan_citations_exclude_its_own_number(kh51: DocumentHeader) -> None:
     assert "51/KH-UBND" not in cited
 
 
-@needs_shared
-@pytest.mark.parametrize("seed", sorted(SEED.glob("*.txt")) if SEED.exists() else [], ids=lambda p: p.name)
+@pytest.mark.parametrize("seed", sorted(SEED.glob("*.txt")), ids=lambda p: p.name)
 def test_plan_web_copy_with_markdown(seed: Path) -> None:
     """GIVEN the plan as a web copy ("Số: **51** /KH-UBND") WHEN read THEN the same header comes out."""
     header = read_header(seed.read_text(encoding="utf-8"))
@@ -135,9 +141,8 @@ def _same(field: str, got: str | None, want: str) -> bool:
     return (got or "").casefold() == want.casefold()
 
 
-@needs_shared
 def test_every_visible_header_is_read_exactly(corpus: list[tuple[Expected, DocumentHeader]]) -> None:
-    """Per-field accuracy over all born-digital documents whose header is visible: 100 %."""
+    """Per-field accuracy over the kept born-digital documents whose header is visible: 100 %."""
     visible = [(e, h) for e, h in corpus if e.header_visible]
     misses = [
         f"{e.key} {f}: got {getattr(h, f)!r}, want {getattr(e, f)!r}"
@@ -145,11 +150,10 @@ def test_every_visible_header_is_read_exactly(corpus: list[tuple[Expected, Docum
         for f in FIELDS
         if not _same(f, getattr(h, f), getattr(e, f))
     ]
-    assert len(visible) >= 35
+    assert len(visible) >= 10
     assert misses == []
 
 
-@needs_shared
 def test_hidden_headers_fall_back_on_the_appendix_and_enacting_clause(
     corpus: list[tuple[Expected, DocumentHeader]],
 ) -> None:
@@ -168,7 +172,6 @@ def test_hidden_headers_fall_back_on_the_appendix_and_enacting_clause(
     assert (settlement.issuer, settlement.doc_type) == ("Chính phủ", "Nghị định")
 
 
-@needs_shared
 def test_titles_and_signatures_of_real_decrees(corpus: list[tuple[Expected, DocumentHeader]]) -> None:
     spokesman = _by_key(corpus, "244-2026-nd-cp.pdf")
     assert spokesman.title == (

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import CORPUS, EVAL, REPO, run_cli, run_json
+from .conftest import BAD, CORPUS, REPO, run_cli, run_json
 
 
 def test_corpus_ingests_every_kind(corpus_home):
@@ -70,7 +70,7 @@ def test_same_content_under_two_names_is_one_item(tmp_path, home):
     folder = tmp_path / "in"
     (folder / "a").mkdir(parents=True)
     for name in ("a/notes.txt", "copy-of-notes.txt"):
-        shutil.copy(EVAL / "bad" / "notes.txt", folder / name)
+        shutil.copy(BAD / "notes.txt", folder / name)
     summary = run_json(home, "ingest", str(folder))
     assert summary["added"] == 1 and summary["unchanged"] == 1
     item = run_json(home, "show", "copy-of-notes.txt")
@@ -78,7 +78,7 @@ def test_same_content_under_two_names_is_one_item(tmp_path, home):
 
 
 def test_bad_input_is_quarantined_and_the_run_goes_on(home):
-    result = run_cli(home, "ingest", str(EVAL / "bad"), "--json")
+    result = run_cli(home, "ingest", str(BAD), "--json")
     assert result.exit_code == 1, result.output
     import json
     summary = json.loads(result.stdout)
@@ -101,7 +101,7 @@ def test_bad_input_is_quarantined_and_the_run_goes_on(home):
 def test_partly_readable_pdf_is_kept_with_a_warning(tmp_path, home):
     """GIVEN a born-digital PDF cut at 70 % of its bytes WHEN ingested THEN its first pages are
     archived and the item carries a warning naming the damage."""
-    source = EVAL / "corpus" / "documents" / "244-2026-nd-cp.pdf"
+    source = CORPUS / "documents" / "244-2026-nd-cp.pdf"
     folder = tmp_path / "in"
     folder.mkdir()
     data = source.read_bytes()

@@ -10,14 +10,15 @@ from ingest.extraction import OcrJob, PageText
 from ingest.ocr import load_page_image, ocr_jobs, run_ocr_job
 
 from .cer import cer, cer_in
+from .conftest import BAD, CORPUS, FIXTURES, TRUTH
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-POOR_SCAN = EVAL / "hard" / "kh-51-ubnd-2017-lang-son-poor-scan.pdf"
-SCANS = EVAL / "corpus" / "scans"
+# Pages 1-2 of the evaluation set's poor scan, cut without re-encoding (its images are as scanned).
+POOR_SCAN = FIXTURES / "hard" / "kh-51-ubnd-2017-lang-son-poor-scan-p1-2.pdf"
+SCANS = CORPUS / "scans"
 
 
 def _truth(name: str) -> str:
-    return (EVAL / "truth" / f"{name}.gt.txt").read_text(encoding="utf-8")
+    return (TRUTH / f"{name}.gt.txt").read_text(encoding="utf-8")
 
 
 def test_poor_scan_page_reads_within_five_percent_cer() -> None:
@@ -38,7 +39,7 @@ def test_pdf_scan_renders_at_its_own_resolution() -> None:
 
 def test_frame_of_a_multipage_tiff(tmp_path: Path) -> None:
     """GIVEN a two-frame TIFF (eurotext, then phototest, at 200 dpi), THEN frame 2 is phototest."""
-    with Image.open(SCANS / "eurotext.tif") as first, Image.open(SCANS / "phototest.tif") as second:
+    with Image.open(FIXTURES / "scans" / "eurotext.tif") as first, Image.open(SCANS / "phototest.tif") as second:
         path = tmp_path / "two-pages.tif"
         first.save(path, save_all=True, append_images=[second], dpi=(200, 200))
     assert load_page_image(OcrJob(str(path), 2, "image"))[1] == 200
@@ -49,8 +50,8 @@ def test_frame_of_a_multipage_tiff(tmp_path: Path) -> None:
 
 def test_batch_reports_bad_pages_and_goes_on() -> None:
     good = OcrJob(str(SCANS / "phototest.tif"), 1, "image", lang="eng")
-    missing = OcrJob(str(EVAL / "no-such-file.pdf"), 1, "pdf")
-    corrupt = OcrJob(str(EVAL / "bad" / "random-bytes.pdf"), 1, "pdf")
+    missing = OcrJob(str(FIXTURES / "no-such-file.pdf"), 1, "pdf")
+    corrupt = OcrJob(str(BAD / "random-bytes.pdf"), 1, "pdf")
     results = dict(ocr_jobs([missing, good, corrupt], workers=2, timeout=60))
     assert isinstance(results[missing], FileNotFoundError)
     assert isinstance(results[corrupt], CorruptFile)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import doctest
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +17,7 @@ from search.analyzers import fold
 from search.parse import filter_query, parse_query
 from search.schema import FACET_FIELDS, TEXT_FIELDS, build_schema, weighting
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
+from .conftest import SEED
 
 LEAFLET = """LẠNG SƠN – CỬA NGÕ GIAO THƯƠNG
 谅山——贸易门户

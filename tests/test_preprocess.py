@@ -12,9 +12,9 @@ from ingest.preprocess import _skew_angle, prepare_for_ocr
 from ingest.tools.tesseract import ocr_image
 
 from .cer import cer
+from .conftest import CORPUS, FIXTURES, TRUTH
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-PLAN_SCAN = EVAL / "corpus" / "scans" / "kh-51-ubnd-2017-lang-son.pdf"
+PLAN_SCAN = CORPUS / "scans" / "kh-51-ubnd-2017-lang-son.pdf"
 
 
 def _render(path: Path, index: int, dpi: int) -> Image.Image:
@@ -26,7 +26,7 @@ def _render(path: Path, index: int, dpi: int) -> Image.Image:
 @pytest.fixture(scope="module")
 def straight_page() -> Image.Image:
     """A born-digital page rendered at 150 dpi: its lines are exactly level."""
-    return _render(EVAL / "corpus" / "documents" / "154-2026-nd-cp.pdf", 0, 150)
+    return _render(FIXTURES / "documents" / "154-2026-nd-cp-p1.pdf", 0, 150)
 
 
 def _ink_in(image: Image.Image, box: tuple[int, int, int, int]) -> int:
@@ -73,9 +73,9 @@ def test_clean_scan_is_left_as_it_is() -> None:
 
 
 def test_clean_bilevel_image_reads_as_well_after_preparation() -> None:
-    with Image.open(EVAL / "corpus" / "scans" / "phototest.tif") as image:
+    with Image.open(CORPUS / "scans" / "phototest.tif") as image:
         image.load()
-    truth = (EVAL / "truth" / "phototest.gt.txt").read_text(encoding="utf-8")
+    truth = (TRUTH / "phototest.gt.txt").read_text(encoding="utf-8")
     bare = ocr_image(image.convert("L"), lang="eng", psm=3, timeout=60).text
     prepared = prepare_for_ocr(image, dpi=200)
     assert prepared.size == (960, 720)  # upscaled from 200 to 300 dpi
@@ -83,7 +83,7 @@ def test_clean_bilevel_image_reads_as_well_after_preparation() -> None:
 
 
 def test_poor_scan_is_straightened_despeckled_and_binarized() -> None:
-    page = _render(EVAL / "hard" / "kh-51-ubnd-2017-lang-son-poor-scan.pdf", 0, 200)
+    page = _render(FIXTURES / "hard" / "kh-51-ubnd-2017-lang-son-poor-scan-p1-2.pdf", 0, 200)
     assert abs(_skew_angle(page.convert("L"))) > 1.5
     prepared = prepare_for_ocr(page, dpi=200)
     assert set(np.unique(np.asarray(prepared))) == {0, 255}

@@ -17,10 +17,10 @@ from search.index import item_documents, open_index, rebuild_index, writer
 from search.query import Searcher, SearchRequest
 from search.schema import build_schema
 
-from .relevance.collection import EVAL
+from .conftest import CORPUS
 
-LEAFLET = EVAL / "corpus" / "media" / "to-gap-lang-son-viet-trung.pdf"
-DECREE = EVAL / "corpus" / "documents" / "244-2026-nd-cp.pdf"
+LEAFLET = CORPUS / "media" / "to-gap-lang-son-viet-trung.pdf"
+DECREE = CORPUS / "documents" / "244-2026-nd-cp.pdf"
 
 
 def _pages(pdf) -> list[Page]:

@@ -81,8 +81,11 @@ def test_filters_by_label_however_typed(search, catalog, field, value, query):
 def test_unknown_or_access_filters_are_usage_errors(search):
     with pytest.raises(UsageError, match="Unknown field"):
         search("thuế", filters={"colour": "red"})
+    # Access filters only among the levels the audience sees (staff: public and internal).
     with pytest.raises(UsageError, match="audience"):
-        search("thuế", filters={"access": "internal"})
+        search("thuế", filters={"access": "restricted"})
+    assert {h.access for h in search("*", filters={"access": "internal"}, limit=50).hits} == {
+        "internal"}
 
 
 def test_facets_count_exactly_what_the_audience_may_see(search, catalog):

@@ -8,10 +8,10 @@ import pymupdf
 import search.snippets
 from search.snippets import make_snippet
 
-from .relevance.collection import EVAL
+from .conftest import CORPUS, TRUTH
 
-LEAFLET = EVAL / "corpus" / "media" / "to-gap-lang-son-viet-trung.pdf"
-PLAN = (EVAL / "truth" / "kh-51-ubnd-2017-lang-son.gt.txt").read_text(encoding="utf-8")
+LEAFLET = CORPUS / "media" / "to-gap-lang-son-viet-trung.pdf"
+PLAN = (TRUTH / "kh-51-ubnd-2017-lang-son.gt.txt").read_text(encoding="utf-8")
 
 
 def _leaflet() -> str:

@@ -1,7 +1,6 @@
 """The Tesseract wrapper, against the real program and its real language packs."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytesseract
 import pytest
@@ -11,13 +10,12 @@ from archive.errors import MissingDependency
 from ingest.tools.tesseract import OcrResult, check_tesseract, install_command, ocr_image
 
 from .cer import cer
-
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+from .conftest import CORPUS, TRUTH
 
 
 @pytest.fixture(scope="module")
 def phototest() -> Image.Image:
-    with Image.open(EVAL / "corpus" / "scans" / "phototest.tif") as image:
+    with Image.open(CORPUS / "scans" / "phototest.tif") as image:
         return image.convert("L")
 
 
@@ -27,7 +25,7 @@ def phototest_result(phototest: Image.Image) -> OcrResult:
 
 
 def test_ocr_reads_phototest(phototest_result: OcrResult) -> None:
-    truth = (EVAL / "truth" / "phototest.gt.txt").read_text(encoding="utf-8")
+    truth = (TRUTH / "phototest.gt.txt").read_text(encoding="utf-8")
     assert cer(truth, phototest_result.text) < 0.05, phototest_result.text
 
 

@@ -202,7 +202,7 @@ def test_map_opens_in_the_zoom_viewer(client, ids):
     assert f'href="/items/{ids["map"]}/view"' in item and "zoom viewer" in item
     viewer = _text(client.get(f"/items/{ids['map']}/view"))
     assert 'id="zoom-viewer"' in viewer
-    assert f'data-src="/items/{ids["map"]}/pages/1.jpg?size=xl"' in viewer
+    assert f'data-info="/iiif/3/{ids["map"]}/1/info.json"' in viewer  # IIIF tiles (issue 16)
     assert "/static/vendor/openseadragon/openseadragon-5.0.1.min.js" in viewer
     assert client.get("/static/vendor/openseadragon/openseadragon-5.0.1.min.js").status_code == 200
     assert client.get(f"/items/{ids['dvd']}/view").status_code == 404

@@ -8,7 +8,7 @@ import pytest
 
 from tests.web_fixtures import *  # noqa: F401,F403
 from tests.web_fixtures import PASSWORD, login, make_app
-from web.security import LoginLimiter
+from web.throttle import LoginThrottle, ThrottlePolicy
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "web" / "templates"
 
@@ -89,23 +89,27 @@ def test_login_rate_limit(web_home):
 
 
 def test_limiter_window_and_reset():
+    # Issue 18.13: keyed on the account alone (any address), with a delay that ends.
     now = [0.0]
-    limiter = LoginLimiter(max_failures=2, window=60, clock=lambda: now[0])
+    limiter = LoginThrottle(ThrottlePolicy(free_failures=2, base_delay=10, forget_after=60),
+                            clock=lambda: now[0])
     limiter.failed("Sam", "1.2.3.4")
     limiter.failed("sam ", "1.2.3.4")
-    assert limiter.blocked("sam", "1.2.3.4") and not limiter.blocked("sam", "5.6.7.8")
+    assert limiter.admit("sam", "1.2.3.4") and limiter.admit("sam", "5.6.7.8")
     now[0] = 61
-    assert not limiter.blocked("sam", "1.2.3.4")
+    assert limiter.admit("sam", "1.2.3.4") is None
     limiter.failed("sam", "1.2.3.4")
-    limiter.succeeded("sam", "1.2.3.4")
-    assert not limiter.blocked("sam", "1.2.3.4")
+    limiter.succeeded("sam")
+    assert limiter.admit("sam", "1.2.3.4") is None
 
 
 def test_limiter_memory_is_bounded():
-    limiter = LoginLimiter(max_failures=5, window=60, max_keys=10)
+    limiter = LoginThrottle(ThrottlePolicy(max_keys=10, address_failures=1000))
     for i in range(50):
         limiter.failed(f"user{i}", "1.1.1.1")
-    assert len(limiter._failures) <= 10
+    with limiter._transaction() as db:
+        remembered = db.execute("SELECT count(*) FROM throttle_accounts").fetchone()[0]
+    assert remembered <= 10
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil"])

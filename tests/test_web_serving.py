@@ -40,7 +40,7 @@ def test_serve_runs_waitress_with_threads(monkeypatch, web_home):
     seen = {}
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(app=app, **kw))
     result = CliRunner().invoke(cli, ["--home", str(web_home), "serve", "--port", "8099",
-                                      "--threads", "6", "--secure-cookies"])
+                                      "--threads", "6", "--secure-cookies", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert seen["port"] == 8099 and seen["threads"] == 6 and seen["host"] == "127.0.0.1"
     assert seen["app"].config["SESSION_COOKIE_SECURE"] is True

@@ -124,7 +124,7 @@ def ids(web_home: Path) -> dict[str, str]:
 def make_app(home: Path, **config):
     """A test app on `home` (CSRF stays on: tests send the token as a browser would)."""
     return create_app({"TESTING": True, "TTDN_HOME": str(home), "SECRET_KEY": "test-only-key",
-                       **config})
+                       "THROTTLE_DB": ":memory:", **config})  # no lockouts shared across tests
 
 
 @pytest.fixture(scope="session")

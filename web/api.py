@@ -4,13 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from archive.errors import UsageError
+from archive.history import item_history
+from archive.models import KINDS
 from archive.records import item_record
 from archive.statistics import collection_stats
 from search.access import visible_levels
 
-from .openapi import openapi_document
+from .openapi import SUGGEST_LIMITS, openapi_document
 from .params import search_request
-from .resources import audience, get_catalog, get_searcher, visible_item
+from .readers import current_reader
+from .resources import audience, get_catalog, get_read_catalog, get_searcher, visible_item
 
 __all__ = ["bp"]
 
@@ -23,24 +26,44 @@ def _usage(err: UsageError):
     return jsonify(error=err.message), 400
 
 
+def _required(name: str) -> str:
+    """A query argument the OpenAPI description marks required: missing is a 400, as declared."""
+    if name not in request.args:
+        raise UsageError(f"the argument {name!r} is required, e.g. ?{name}=lang+son")
+    return request.args[name]
+
+
+def _whole(name: str, low: int, default: int, high: int) -> int:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise UsageError(f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
 @bp.get("/search")
 def search():
     """Exactly what `ttdn search --json --as AUDIENCE` prints; anonymous callers are `public`."""
+    _required("q")
     req = search_request(request.args, audience=audience(),
                          limit=current_app.config["SEARCH_PAGE_SIZE"],
                          max_limit=current_app.config["API_MAX_LIMIT"])
-    return jsonify(get_searcher().search(req, get_catalog()).to_dict())
+    if req.kind and req.kind not in KINDS:
+        # The description lists the kinds; a typo must not read as "no such items".
+        raise UsageError(f"unknown kind {req.kind!r}; use one of {', '.join(KINDS)}")
+    return jsonify(get_searcher().search(req, get_read_catalog()).to_dict())
 
 
 @bp.get("/suggest")
 def suggest():
     """Completions for the search box: words and titles of items this caller may see."""
-    text = (request.args.get("q") or "").strip()
+    text = _required("q").strip()
+    limit = _whole("limit", *SUGGEST_LIMITS)
     if not text:
         return jsonify(titles=[], terms=[])
-    limit = request.args.get("limit", 8, type=int)
     return jsonify(get_searcher().autocomplete(text[:_MAX_TYPED], audience=audience(),
-                                               limit=max(1, min(limit, 20))))
+                                               limit=limit))
 
 
 @bp.get("/items/<item_id>")
@@ -48,10 +71,7 @@ def item(item_id: str):
     """What `ttdn show --json` prints, for an item this caller may see (else 404)."""
     found = visible_item(item_id)
     record = item_record(get_catalog(), found.id, visible=visible_levels(audience()))
-    if audience() == "public":
-        # Who changed what is the staff's business: the public sees that and when, not who.
-        record["events"] = [{"action": e["action"], "at": e["at"], "actor": None, "detail": {},
-                             "item_id": e["item_id"], "id": e["id"]} for e in record["events"]]
+    record["events"] = [e.to_dict() for e in item_history(get_catalog(), found, current_reader())]
     return jsonify(record)
 
 

@@ -10,10 +10,13 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from archive.settings import load_settings
 
-from . import (api, auth, exhibits, exhibits_public, items, resources, search_views, security,
-               staff)
+from . import (api, auth, exhibits, exhibits_public, items, media, resources, search_views,
+               security, staff)
+from . import feeds, oai, sitemap  # publishing: OAI-PMH, Atom feeds, sitemap
+from . import iiif  # IIIF Image and Presentation APIs
 from .i18n import init_i18n, select_locale
 from .markup import init_filters
+from .throttle import STATE_FILE
 
 __all__ = ["create_app"]
 
@@ -27,8 +30,19 @@ _DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "vi",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # seconds: an edit form may stay open a working day
-    "LOGIN_MAX_FAILURES": 5,  # per user name and IP address ...
-    "LOGIN_WINDOW": 300,  # ... within this many seconds; then 429 until the window passes
+    # Login throttle (web/throttle.py): after LOGIN_MAX_FAILURES failures of one account, from
+    # any address, it waits LOGIN_DELAY seconds, doubling with each further failure up to
+    # LOGIN_MAX_DELAY; LOGIN_WINDOW seconds without a failure forget them. One address may fail
+    # LOGIN_ADDRESS_FAILURES times in LOGIN_ADDRESS_WINDOW seconds, whatever names it tries.
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_DELAY": 1.0,
+    "LOGIN_MAX_DELAY": 60.0,
+    "LOGIN_WINDOW": 900,
+    "LOGIN_ADDRESS_FAILURES": 30,
+    "LOGIN_ADDRESS_WINDOW": 60,
+    # Read the client's address from X-Forwarded-For (`ttdn serve --trust-proxy`): only behind
+    # a reverse proxy that sets it, never when clients reach waitress directly.
+    "TTDN_TRUST_PROXY": False,
     "SEARCH_PAGE_SIZE": 20,
     "API_MAX_LIMIT": 100,
 }
@@ -42,6 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["TTDN_SETTINGS"] = settings
     # No secret lives in the repo: without TTDN_SECRET_KEY each start gets a fresh random key.
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
+    # The login throttle's state, shared by `ttdn serve --workers` (":memory:": this app alone).
+    app.config["THROTTLE_DB"] = str(settings.home / STATE_FILE)
     if test_config:
         app.config.update(test_config)
     # The API prints what `ttdn search --json` prints: keys in their order, text as UTF-8.
@@ -56,8 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_i18n(app)
     init_filters(app)
     for blueprint in (search_views.bp, items.bp, auth.bp, staff.bp, exhibits.bp,
-                      exhibits_public.bp, api.bp):
+                      exhibits_public.bp, api.bp, oai.bp, feeds.bp, sitemap.bp, media.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(iiif.bp)
+    staff.register_staff_pages(app)  # bulk edit, quarantine actions, audit export, dashboard
     _error_pages(app)
 
     @app.get("/healthz")
@@ -82,6 +100,9 @@ def _error_pages(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, lambda e, s=status: page(s))
     app.register_error_handler(CSRFError, lambda e: page(400, "csrf"))
+    # A 405 names the methods the path takes (RFC 9110, 15.5.6), as Werkzeug's own page does.
+    app.register_error_handler(405, lambda e: (*page(405), {"Allow": ", ".join(
+        e.valid_methods or ())}))
 
 
 _REASONS = {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",

@@ -1,6 +1,8 @@
 """Logging in and out (Flask-Login); accounts live in archive.users, made with `ttdn user add`."""
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +12,8 @@ from archive.users import User
 
 from .forms import LoginForm
 from .resources import get_users
-from .security import login_limiter
+from .security import client_address, login_throttle, safe_next
+from .throttle import Refusal
 
 __all__ = ["bp", "init_login", "PortalUser"]
 
@@ -26,14 +29,17 @@ class PortalUser(UserMixin):
         self.may_edit, self.may_restrict = user.may_edit, user.may_restrict
 
     def get_id(self) -> str:
-        """Name and password stamp: changing the password ends older sessions."""
-        return f"{self.user.name}|{self.user.stamp}"
+        """Name, session version and password stamp: logout or a new password ends the session."""
+        return f"{self.user.name}|{self.user.session_version}|{self.user.stamp}"
 
 
 def _load_user(user_id: str) -> PortalUser | None:
-    name, _sep, stamp = user_id.partition("|")
+    # Checked on every request against the catalog, so a replayed cookie of an ended session
+    # (logout bumps the version, a password change too) is anonymous again.
+    name, version, stamp = (user_id.split("|") + ["", ""])[:3]
     user = get_users().get(name)
-    if user is None or not user.active or user.stamp != stamp:
+    if user is None or not user.active or str(user.session_version) != version \
+            or user.stamp != stamp:
         return None
     return PortalUser(user)
 
@@ -47,43 +53,57 @@ def init_login(app: Flask) -> None:
     manager.login_message_category = "info"
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an absolute or scheme-relative URL."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("search.index")
+def _next_page() -> str:
+    return safe_next(request.args.get("next"), url_for("search.index"))
+
+
+def _refused(form: LoginForm, refusal: Refusal):
+    seconds = max(1, math.ceil(refusal.wait))
+    if refusal.reason == "address":
+        flash(_("Too many failed logins from your address. Wait %(seconds)d s and try again.",
+                seconds=seconds), "error")
+    else:
+        flash(_("Too many failed attempts for this name. Wait %(seconds)d s and try again.",
+                seconds=seconds), "error")
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """The login form; 5 failures per name and address in 5 minutes lock that pair out."""
+    """The login form; failures slow down the account (growing delays) and the address."""
     form = LoginForm()
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_next_page())
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    name, address = form.name.data, request.remote_addr or "-"
-    limiter = login_limiter()
-    if limiter.blocked(name, address):
-        flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
-        return render_template("auth/login.html", form=form), 429
+    name, address = form.name.data, client_address()
+    throttle = login_throttle()
+    refusal = throttle.admit(name, address)
+    if refusal:
+        return _refused(form, refusal)
     user = get_users().authenticate(name, form.password.data)
     if user is None:
-        limiter.failed(name, address)
+        throttle.failed(name, address)
         flash(_("Wrong user name or password."), "error")
         return render_template("auth/login.html", form=form), 401
-    limiter.succeeded(name, address)
+    throttle.succeeded(name)
     language = session.get("lang")
     session.clear()  # a fresh session at the change of privilege
     if language:
         session["lang"] = language
     login_user(PortalUser(user))
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(_next_page())
 
 
 @bp.post("/logout")
 def logout():
-    """Log out (a POST with a CSRF token, so no other site can log anyone out)."""
+    """Log out (a POST with a CSRF token); the account's sessions end on the server too."""
+    if current_user.is_authenticated:
+        get_users().end_sessions(current_user.name)
     logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
     flash(_("You are logged out."), "info")
     return redirect(url_for("search.index"))

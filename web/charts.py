@@ -21,9 +21,12 @@ def _short(text: str) -> str:
     return text if len(text) <= _MAX_LABEL else text[:_MAX_LABEL - 1] + "…"
 
 
-def bar_chart(counts: dict[str, int], *, title: str,
-              name: Callable[[str], str] = str) -> Markup:
-    """A horizontal bar chart of `counts` (largest bars as given, at most 25) as inline SVG."""
+def bar_chart(counts: dict[str, int], *, title: str, name: Callable[[str], str] = str,
+              link: Callable[[str], str | None] | None = None) -> Markup:
+    """A horizontal bar chart of `counts` (largest bars as given, at most 25) as inline SVG.
+
+    With `link`, each bar leads to the page `link(key)` names (the items behind it).
+    """
     rows = list(counts.items())[:_MAX_BARS]
     peak = max((v for _k, v in rows), default=0) or 1
     span = _WIDTH - _LABEL_W - _COUNT_W
@@ -41,5 +44,8 @@ def bar_chart(counts: dict[str, int], *, title: str,
             f'<rect class="chart-bar" x="{_LABEL_W}" y="{y}" width="{width}" height="{_BAR}"/>'
             f'<text class="chart-count" x="{_LABEL_W + width + 6}" y="{y + _BAR - 3}">'
             f'{escape(format_decimal(value))}</text></g>')
+        href = link(key) if link else None
+        if href:  # the whole row is the link: label, bar and count
+            parts[-1] = f'<a class="chart-link" href="{escape(href)}">{parts[-1]}</a>'
     parts.append("</svg>")
     return Markup("".join(parts))

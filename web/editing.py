@@ -1,19 +1,18 @@
-"""Turn an edit form into catalog updates: one event per kind of change, then re-index."""
+"""Turn an edit form into the archive's edits (archive/editing.py holds the rules), then re-index.
+
+The archive layer may not import search/, so it takes `index_sync`: this module builds it from
+the process's Searcher, as every web view that edits does.
+"""
 from __future__ import annotations
 
-import logging
-from dataclasses import fields, replace
+from typing import Callable
 
 from archive.catalog import Catalog
-from archive.errors import IndexLocked
+from archive.editing import LIST_VALUED, save_one
 from archive.models import Item
 from search.index import sync_index
 
-__all__ = ["form_values", "changes", "save_changes", "LIST_VALUED"]
-
-log = logging.getLogger(__name__)
-# Fields holding lists, read from the dataclass so new ones (recipients, ...) are lists too.
-LIST_VALUED = frozenset(f.name for f in fields(Item) if f.default_factory is list)
+__all__ = ["form_values", "changes", "save_changes", "index_syncer", "LIST_VALUED"]
 
 
 def _parse(name: str, raw: str | None):
@@ -44,27 +43,12 @@ def changes(item: Item, data: dict[str, str], fields: tuple[str, ...]) -> dict[s
     return found
 
 
-def save_changes(catalog: Catalog, ix, item: Item, changed: dict[str, dict], *, actor: str,
-                 batch: int = 50) -> tuple[Item, bool]:
-    """Write the changes (metadata and access as separate events), then bring the index up.
+def index_syncer(ix, catalog: Catalog, *, batch: int = 50) -> Callable[[], int]:
+    """A function bringing this index up to the catalog (what archive/editing.py calls)."""
+    return lambda: sync_index(ix, catalog, batch=batch)
 
-    Returns the new item and whether the index could be updated now; if another process holds
-    the index, the item stays marked for indexing and the next sync picks it up.
-    """
-    metadata = {k: v for k, v in changed.items() if k != "access"}
-    new = item
-    if metadata:
-        new = replace(new, origins={**new.origins, **{k: "staff" for k in metadata}},
-                      **{k: v["to"] for k, v in metadata.items()})
-        catalog.update_item(new, actor=actor, action="metadata-edited",
-                            detail={"changed": metadata})
-    if "access" in changed:
-        new = replace(new, access=changed["access"]["to"],
-                      origins={**new.origins, "access": "staff"})
-        catalog.update_item(new, actor=actor, action="access-changed", detail=changed["access"])
-    try:
-        sync_index(ix, catalog, batch=batch)
-    except IndexLocked as err:
-        log.warning("item %s saved, index not updated yet: %s", item.id, err)
-        return new, False
-    return new, True
+
+def save_changes(catalog: Catalog, ix, user, item: Item, changed: dict[str, dict], *,
+                 batch: int = 50) -> tuple[Item, bool]:
+    """Save one item's changes through the archive's rules; (new item, index updated now)."""
+    return save_one(catalog, index_syncer(ix, catalog, batch=batch), user, item, changed)

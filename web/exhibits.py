@@ -12,11 +12,13 @@ from pathlib import PurePath
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import exhibits
 from archive.errors import AccessDenied, ArchiveError, NotFound, UsageError
+from archive.history import exhibition_history
 from exhibits import KEEP, LANGUAGES, Exhibit, Exhibition, PublishRefused
 from search.access import may_see
 
@@ -24,7 +26,9 @@ from .derivatives import renderable
 from .exhibits_export import FORMATS, ExportBusy, run_export
 from .exhibits_forms import caption_form, entry_form, exhibition_form, parse_crop, slug_from
 from .exhibits_public import in_language, picture_url, render_exhibition
+from .readers import current_reader
 from .resources import audience, get_catalog, get_searcher, settings
+from .security import safe_next
 
 __all__ = ["bp", "ACTION_LABELS"]
 
@@ -42,6 +46,7 @@ ACTION_LABELS = {
 }
 PAPERS = ("a4", "a3")
 _FIND_LIMIT = 50
+_MAX_ADD = _FIND_LIMIT  # items one "add the selected" may add: one finder page
 _EVENTS_SHOWN = 100
 
 
@@ -86,9 +91,7 @@ def _to_entry(slug: str, entry_id: int | None = None):
 
 def _safe_next(target: str | None, slug: str) -> str:
     """Only a path on this site; else the exhibition's page."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("exhibits.show", slug=slug)
+    return safe_next(target, url_for("exhibits.show", slug=slug))
 
 
 def _title(exhibit: Exhibit) -> str:
@@ -114,7 +117,8 @@ def _details(event) -> list[tuple[str, object]]:
 
 def _workspace(exhibition: Exhibition, *, refusal=None, status: int = 200):
     shown = _shown(exhibition)
-    events = exhibits.events(get_catalog(), exhibition.slug)[::-1][:_EVENTS_SHOWN]
+    events = exhibition_history(get_catalog(), exhibition.slug,
+                                current_reader())[::-1][:_EVENTS_SHOWN]
     forms = {x.entry.id: caption_form(prefix=f"e{x.entry.id}", formdata=None,
                                       data={f"caption_{k}": v for k, v in x.entry.captions.items()})
              for x in shown}
@@ -307,6 +311,47 @@ def add(slug: str):
     return redirect(target)
 
 
+@bp.post("/<slug>/add-many")
+def add_many(slug: str):
+    """Add every item ticked in the finder, in the finder's order; refusals are named."""
+    _curator()
+    _load(slug)
+    target = _safe_next(request.form.get("next"), slug)
+    added, refused = 0, []
+    for item_id in dict.fromkeys(request.form.getlist("items")[:_MAX_ADD]):
+        try:
+            exhibits.add_item(get_catalog(), slug, item_id.strip(), actor=current_user.name,
+                              audience=audience())
+            added += 1
+        except (NotFound, AccessDenied):
+            refused.append(item_id)
+    if refused:
+        flash(ngettext("%(num)s item could not be added (not public while the exhibition is, "
+                       "or not found).", "%(num)s items could not be added (not public while "
+                       "the exhibition is, or not found).", len(refused)),
+              "error")
+    flash(ngettext("%(num)s item added.", "%(num)s items added.", added) if added
+          else _("Nothing was changed."), "success" if added else "info")
+    return redirect(target)
+
+
+@bp.post("/<slug>/remove-refused")
+def remove_refused(slug: str):
+    """Remove, in one click, the entries a refused publication named (the items stay)."""
+    _curator()
+    exhibition = _load(slug)
+    wanted = {int(i) for i in request.form.getlist("entries") if i.isdigit()}
+    # From the last position back, so the positions still to remove do not shift.
+    chosen = sorted((x.entry for x in _shown(exhibition) if x.entry.id in wanted),
+                    key=lambda e: e.position, reverse=True)
+    for entry in chosen:
+        exhibits.remove_item(get_catalog(), slug, entry.position, actor=current_user.name)
+    flash(ngettext("%(num)s item removed from the exhibition.",
+                   "%(num)s items removed from the exhibition.", len(chosen)),
+          "success")
+    return redirect(url_for("exhibits.show", slug=slug, _anchor="publish"))
+
+
 # -- one entry -------------------------------------------------------------------------------
 
 @bp.post("/<slug>/entries/<int:entry_id>/move")
@@ -368,6 +413,33 @@ def captions(slug: str, entry_id: int):
     flash(_("Captions saved.") if changed else _("Nothing was changed."),
           "success" if changed else "info")
     return _to_entry(slug, entry_id)
+
+
+@bp.post("/<slug>/captions")
+def captions_all(slug: str):
+    """Save every entry's captions at once: what was typed in several entries is never lost."""
+    _curator()
+    exhibition = _load(slug)
+    saved, too_long = 0, []
+    for exhibit in _shown(exhibition):
+        entry = exhibit.entry
+        # One CSRF check for the whole page (CSRFProtect), none per entry.
+        form = caption_form(prefix=f"e{entry.id}", meta={"csrf": False})
+        if not form.validate():
+            too_long.append(_title(exhibit))
+            continue
+        changed = _caption_changes(form, entry, lambda name: f"e{entry.id}-{name}" in request.form)
+        if changed:
+            exhibits.set_caption(get_catalog(), slug, entry.position, changed,
+                                 actor=current_user.name)
+            saved += 1
+    if too_long:
+        flash(_("These captions were not saved, being too long: %(titles)s",
+                titles="; ".join(too_long)), "error")
+    flash(ngettext("Captions of %(num)s item saved.", "Captions of %(num)s items saved.", saved)
+          if saved else _("Nothing was changed."),
+          "success" if saved else "info")
+    return _to_entry(slug)
 
 
 @bp.route("/<slug>/entries/<int:entry_id>", methods=["GET", "POST"])

@@ -8,12 +8,16 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from archive.errors import NotFound
+from archive.history import item_history
 from archive.models import ITEM_FIELDS, FileRecord, Item
 from archive.records import item_record
 from archive.translations import translation_links
 from search.access import may_see, visible_levels
 
 from .derivatives import SIZES, page_image, renderable
+from .downloads import content_disposition
+from .media import player_context
+from .readers import current_reader
 from .resources import audience, get_catalog, get_searcher, get_store, settings, visible_item
 from .search_views import PAGES_PER_CHUNK
 
@@ -39,6 +43,8 @@ def metadata_rows(item: Item) -> list[tuple[str, object, str | None]]:
     """(field, value, origin) of every filled-in field, the title first."""
     rows = []
     for name in ("title", "kind", *ITEM_FIELDS):
+        if name == "media":  # technical facts: the player's own table shows them (web/media.py)
+            continue
         value = getattr(item, name, None)
         if value not in (None, "", [], {}):
             rows.append((name, value, item.origins.get(name)))
@@ -72,7 +78,7 @@ def _cached(response, item: Item):
 def show(item_id: str):
     """The item page."""
     item = visible_item(item_id)
-    catalog = get_catalog()
+    catalog, reader = get_catalog(), current_reader()
     record = item_record(catalog, item.id, visible=visible_levels(audience()))
     pages = record["pages"]
     chunks = max(1, ceil(len(pages) / PAGES_PER_CHUNK))
@@ -89,14 +95,8 @@ def show(item_id: str):
         translation_of=_visible([original_id] if original_id else []),
         translations=_visible(translation_ids), related=_related(item),
         cites=record.get("cites", []), cited_by=record.get("cited_by", []),
-        events=_events_for_visitor(record["events"]))
-
-
-def _events_for_visitor(events: list[dict]) -> list[dict]:
-    """Curators' exhibition work on an item is staff business: visitors see the item's own history."""
-    if current_user.is_authenticated:
-        return events
-    return [e for e in events if not e["action"].startswith("exhibit-")]
+        events=item_history(catalog, item, reader), detailed=reader.staff,
+        player=player_context(item) if original else None)
 
 
 @bp.get("/<item_id>/thumbnail.jpg")
@@ -132,8 +132,10 @@ def download(item_id: str):
         abort(404)
     sources = get_catalog().sources(item.id)
     name = PurePosixPath(sources[0]).name if sources else f"{item.id}"
-    response = send_file(get_store().path_for(original.sha256), mimetype=original.mime,
-                         as_attachment=True, download_name=name or item.id)
+    response = send_file(get_store().path_for(original.sha256), mimetype=original.mime)
+    # Not send_file's download_name: Werkzeug refuses a name with CR/LF in it (a 500), and an
+    # original may well have arrived under one; ours encodes any name safely.
+    response.headers["Content-Disposition"] = content_disposition(name or item.id)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

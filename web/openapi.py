@@ -1,7 +1,17 @@
 """The OpenAPI 3 document of /api (written out by hand: the API is small and stable)."""
 from __future__ import annotations
 
-__all__ = ["openapi_document"]
+from archive.models import ACCESS_LEVELS, KINDS
+from search.parse import MAX_QUERY_LENGTH
+
+__all__ = ["openapi_document", "SUGGEST_LIMITS", "YEARS", "MAX_PAGE"]
+
+# Bounds /api checks, written once so that description and behaviour agree: the API imports
+# these; web/params.py holds the same years and pages (tests/test_hostile_api_contract.py runs
+# schemathesis against the live portal and catches a drift).
+SUGGEST_LIMITS = (1, 8, 20)  # lowest, default, highest number of completions of each kind
+YEARS = (1, 9999)
+MAX_PAGE = 10_000
 
 
 def _param(name: str, description: str, schema: dict, *, where: str = "query",
@@ -17,20 +27,29 @@ _ERROR = {"description": "Unreadable query or argument",
 _MISSING = {"description": "No such item, or not one this caller may see (the same answer)",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
+_YEAR = {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}
 _SEARCH_PARAMS = [
+    # A query must hold something to search for; whether it parses (a closed quote, a known
+    # field) is the query language's business, answered with a 400 and its reason.
     _param("q", 'The query: words, "phrases", AND/OR/NOT, field:value (loai:bando, '
-           "nam:1940..1950, so:51/KH-UBND); * for everything", _STR, required=True),
-    _param("kind", "Only this kind", {"type": "string", "enum": [
-        "document", "map", "photo", "publication", "video", "audio", "other"]}),
+           "nam:1940..1950, so:51/KH-UBND); * for everything. Not empty; an unreadable query "
+           "answers 400 with the reason", {"type": "string", "minLength": 1,
+                                            "maxLength": MAX_QUERY_LENGTH, "pattern": r"\S"},
+           required=True),
+    _param("kind", "Only this kind", {"type": "string", "enum": list(KINDS)}),
     _param("language", "Only items in this language (ISO 639-1: vi, en, zh, ja, ko, fr)", _STR),
-    _param("from", "From this year", _INT),
-    _param("to", "Up to this year", _INT),
+    _param("from", "From this year", _YEAR),
+    _param("to", "Up to this year", _YEAR),
     _param("collection", "Only this collection", _STR),
     _param("lead_unit", "Only this lead unit", _STR),
+    _param("access", "Only items at this access level, among the levels the session may see "
+           "(a level it may not see answers 400)", {"type": "string",
+                                                      "enum": list(ACCESS_LEVELS)}),
     _param("sort", "Order of the hits", {"type": "string",
                                          "enum": ["relevance", "date", "title"]}),
     _param("limit", "Hits per page (at most 100)", {**_INT, "maximum": 100, "default": 20}),
-    _param("page", "Page of hits", {**_INT, "default": 1}),
+    _param("page", "Page of hits (past the last page: no hits, the same total)",
+           {**_INT, "maximum": MAX_PAGE, "default": 1}),
 ]
 
 _SCHEMAS = {
@@ -60,10 +79,23 @@ _SCHEMAS = {
     "Item": {"type": "object", "additionalProperties": True,
              "description": "Every field of the item (Dublin Core and the domain's own), its "
                             "sources, files, pages [{n, text, origin, confidence, language}] "
-                            "and events, as `ttdn show --json` prints it",
+                            "and events, as `ttdn show --json` prints it; events are those this "
+                            "caller may see [{id, item_id, action, actor, at, detail, redacted}]"
+                            " (the public: no actor, no detail)",
              "properties": {"id": _STR, "title": _STR, "kind": _STR, "access": _STR,
-                            "source": _STR, "pages": {"type": "array", "items": {
-                                "type": "object"}}}},
+                            "source": {"type": "string", "nullable": True},
+                            "pages": {"type": "array", "items": {"type": "object"}},
+                            "events": {"type": "array", "items": {"$ref":
+                                                                  "#/components/schemas/Event"}}}},
+    "Event": {"type": "object", "required": ["action", "at", "actor", "detail", "redacted"],
+              "properties": {"id": {"type": "integer", "nullable": True},
+                             "item_id": {"type": "string", "nullable": True},
+                             "action": _STR, "at": _STR,
+                             "actor": {"type": "string", "nullable": True},
+                             "detail": {"type": "object"},
+                             "redacted": {"type": "boolean", "description": "the details were "
+                                          "written when the item was at a level this caller "
+                                          "may not see"}}},
     "Stats": {"type": "object", "additionalProperties": True,
               "description": "Counts by kind, language, year, lead unit and access; pages by "
                              "origin; low-confidence OCR pages; items with no foreign-language "
@@ -89,11 +121,13 @@ def openapi_document() -> dict:
                                       "content": json_of("SearchResult")}, "400": _ERROR}}},
             "/api/suggest": {"get": {
                 "summary": "Completions for a search box (autocomplete)",
-                "parameters": [_param("q", "What has been typed so far", _STR, required=True),
+                "parameters": [_param("q", "What has been typed so far (empty: no "
+                                           "suggestions)", _STR, required=True),
                                _param("limit", "At most this many of each", {
-                                   **_INT, "maximum": 20, "default": 8})],
+                                   "type": "integer", "minimum": SUGGEST_LIMITS[0],
+                                   "maximum": SUGGEST_LIMITS[2], "default": SUGGEST_LIMITS[1]})],
                 "responses": {"200": {"description": "Completed queries and item titles",
-                                      "content": json_of("Suggestions")}}}},
+                                      "content": json_of("Suggestions")}, "400": _ERROR}}},
             "/api/items/{id}": {"get": {
                 "summary": "One item (the JSON of `ttdn show --json`)",
                 "parameters": [_param("id", "The item id", _STR, where="path", required=True)],

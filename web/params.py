@@ -12,7 +12,7 @@ __all__ = ["search_request", "FILTER_ARGS", "BROWSE_ALL"]
 # `lang` is taken: it picks the interface language, so the language filter is `language`.
 
 # Facets that filter under their own name (year too: "2017" or a decade such as "1940s");
-# kind and language have arguments of their own, access is the audience's, never a filter.
+# kind and language have arguments of their own; access too (only among the audience's levels).
 FILTER_ARGS = tuple(f for f in FACETS if f not in ("kind", "languages", "access"))
 BROWSE_ALL = "*"  # what an empty search box means: everything this audience may see
 BROWSE_SORT = "date"  # an empty box lists the newest first
@@ -39,6 +39,8 @@ def search_request(args: MultiDict, *, audience: str, limit: int, max_limit: int
     if not query and browse:
         query = BROWSE_ALL
     filters = {name: args[name].strip() for name in FILTER_ARGS if (args.get(name) or "").strip()}
+    if (args.get("access") or "").strip():  # search/access.py refuses a level not visible
+        filters["access"] = args["access"].strip()
     return SearchRequest(
         query=query,
         kind=(args.get("kind") or "").strip() or None,

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 
 from archive.errors import UsageError
 
 from .labels import SORT_LABELS
 from .params import BROWSE_ALL, FILTER_ARGS, search_request
-from .resources import audience, get_catalog, get_searcher
+from .resources import audience, get_read_catalog, get_searcher
 
 __all__ = ["bp", "search_url", "facet_url", "PAGES_PER_CHUNK"]
 
@@ -17,17 +17,22 @@ bp = Blueprint("search", __name__)
 
 PAGES_PER_CHUNK = 10  # pages of text and images shown at once on an item page
 # Facet name -> query-string argument that filters on it.
-_FACET_ARGS = {"kind": "kind", "languages": "language", **{f: f for f in FILTER_ARGS}}
-_KEPT = ("q", "kind", "language", "from", "to", "sort", *FILTER_ARGS)
+_FACET_ARGS = {"kind": "kind", "languages": "language", "access": "access",
+               **{f: f for f in FILTER_ARGS}}
+_KEPT = ("q", "kind", "language", "from", "to", "sort", "access", *FILTER_ARGS)
 
 
 def search_url(**changes) -> str:
     """The search page with this request's arguments, some changed (None drops one)."""
-    args = {k: request.args.get(k) for k in _KEPT if request.args.get(k)}
-    if "page" not in changes:
-        args.pop("page", None)
-    args.update(changes)
+    args = {**_kept_args(), **changes}
     return url_for("search.index", **{k: v for k, v in args.items() if v not in (None, "")})
+
+
+def _kept_args() -> dict[str, str]:
+    # Read once per request: a results page builds a link per facet value and page number.
+    if "search_kept_args" not in g:
+        g.search_kept_args = {k: request.args[k] for k in _KEPT if request.args.get(k)}
+    return g.search_kept_args
 
 
 def facet_url(facet: str, value: str) -> tuple[str, bool]:
@@ -42,7 +47,7 @@ def _page_window(current: int, last: int, width: int = 2) -> list[int]:
 
 
 def _with_thumbnails(hits) -> set[str]:
-    catalog = get_catalog()
+    catalog = get_read_catalog()
     return {h.id for h in hits if any(f.role == "thumbnail" for f in catalog.files(h.id))}
 
 
@@ -53,14 +58,17 @@ def index():
         req = search_request(request.args, audience=audience(), browse=True,
                              limit=current_app.config["SEARCH_PAGE_SIZE"],
                              max_limit=current_app.config["API_MAX_LIMIT"])
-        result = get_searcher().search(req, get_catalog())
+        result = get_searcher().search(req, get_read_catalog())
     except UsageError as err:
         return render_template("search/index.html", error=err.message, result=None, req=None,
                                sorts=SORT_LABELS), 400
     last = max(1, ceil(result.total / req.limit))
+    # A page past the last one (an old link, a hand-typed ?page=999) is an empty page that links
+    # back to the last one, never an error.
     return render_template(
         "search/index.html", result=result, req=req, error=None, sorts=SORT_LABELS,
-        browsing=req.query == BROWSE_ALL, last_page=last,
-        page_window=_page_window(req.page, last), thumbnails=_with_thumbnails(result.hits),
+        browsing=req.query == BROWSE_ALL, last_page=last, past_last=req.page > last,
+        page_window=_page_window(min(req.page, last), last),
+        thumbnails=_with_thumbnails(result.hits),
         search_url=search_url, facet_url=facet_url, chunk_size=PAGES_PER_CHUNK,
         filter_args=FILTER_ARGS, facet_args=_FACET_ARGS)

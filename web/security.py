@@ -1,14 +1,16 @@
-"""Security headers on every response and the in-memory login rate limit."""
+"""Security headers on every response, same-site redirects, and the login throttle's home."""
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+import unicodedata
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-__all__ = ["init_security", "LoginLimiter", "login_limiter", "CSP"]
+from .throttle import LoginThrottle, ThrottlePolicy
+
+__all__ = ["init_security", "safe_next", "login_throttle", "client_address", "CSP"]
 
 # Everything from this origin only: no inline script or style anywhere (templates carry no
 # <script>/<style>/style=), images also from blob: for the zoom viewer's canvas.
@@ -26,54 +28,31 @@ _HEADERS = {
 }
 
 
-class LoginLimiter:
-    """At most `max_failures` failed logins per key within `window` seconds; thread-safe."""
-
-    def __init__(self, max_failures: int = 5, window: float = 300.0, *, clock=time.monotonic,
-                 max_keys: int = 100_000) -> None:
-        self.max_failures, self.window, self.clock = max_failures, window, clock
-        self.max_keys = max_keys
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        stamps = self._failures.get(key, deque())
-        while stamps and now - stamps[0] >= self.window:
-            stamps.popleft()
-        return stamps
-
-    def blocked(self, name: str, ip: str) -> bool:
-        """True when this name from this address has used up its failures."""
-        key = (name.strip().lower(), ip)
-        with self._lock:
-            return len(self._recent(key, self.clock())) >= self.max_failures
-
-    def failed(self, name: str, ip: str) -> None:
-        """Count one failed attempt."""
-        key, now = (name.strip().lower(), ip), self.clock()
-        with self._lock:
-            if len(self._failures) >= self.max_keys:
-                self._prune(now)
-            stamps = self._recent(key, now)
-            stamps.append(now)
-            self._failures[key] = stamps
-
-    def succeeded(self, name: str, ip: str) -> None:
-        """Forget the failures of a name and address that just logged in."""
-        with self._lock:
-            self._failures.pop((name.strip().lower(), ip), None)
-
-    def _prune(self, now: float) -> None:
-        # Bounded memory under a flood of made-up names: drop every expired key first.
-        for key in [k for k, v in self._failures.items() if not v or now - v[-1] >= self.window]:
-            del self._failures[key]
-        if len(self._failures) >= self.max_keys:
-            self._failures.clear()
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` when it is a path on this site, else `fallback`; every `next` goes through here."""
+    if not target:
+        return fallback
+    candidate = target.strip()
+    # Browsers drop tabs and newlines inside a URL and read "\\" as "/": "/\t/evil" and
+    # "/\\evil" would lead off the site, and a newline would break the Location header.
+    if any(c == "\\" or c.isspace() or unicodedata.category(c)[0] == "C" for c in candidate):
+        return fallback
+    if not candidate.startswith("/") or candidate.startswith("//"):
+        return fallback
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return candidate
 
 
-def login_limiter() -> LoginLimiter:
-    """The app's limiter."""
-    return current_app.extensions["ttdn_login_limiter"]
+def login_throttle() -> LoginThrottle:
+    """The app's login throttle."""
+    return current_app.extensions["ttdn_login_throttle"]
+
+
+def client_address() -> str:
+    """The client's address: the socket peer, or the proxy's X-Forwarded-For with --trust-proxy."""
+    return request.remote_addr or "-"
 
 
 def _add_headers(response: Response) -> Response:
@@ -89,7 +68,15 @@ def _add_headers(response: Response) -> Response:
 
 
 def init_security(app: Flask) -> None:
-    """Install the limiter and the headers hook."""
-    app.extensions["ttdn_login_limiter"] = LoginLimiter(app.config["LOGIN_MAX_FAILURES"],
-                                                        app.config["LOGIN_WINDOW"])
+    """Install the login throttle, the headers hook and, when configured, the proxy's headers."""
+    config = app.config
+    app.extensions["ttdn_login_throttle"] = LoginThrottle(ThrottlePolicy(
+        free_failures=config["LOGIN_MAX_FAILURES"], base_delay=config["LOGIN_DELAY"],
+        max_delay=config["LOGIN_MAX_DELAY"], forget_after=config["LOGIN_WINDOW"],
+        address_failures=config["LOGIN_ADDRESS_FAILURES"],
+        address_window=config["LOGIN_ADDRESS_WINDOW"]), path=config.get("THROTTLE_DB"))
     app.after_request(_add_headers)
+    if config["TTDN_TRUST_PROXY"]:
+        # Only behind our own proxy: anyone else could claim any address in X-Forwarded-For.
+        # One proxy hop: its last X-Forwarded-For entry is the client it saw.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)

@@ -1,4 +1,6 @@
-"""The staff side: editing an item, the quarantine list, statistics with SVG charts and CSV."""
+"""The staff side: the home page, editing an item, the quarantine list, statistics with SVG
+charts and CSV; the other staff pages live in web/staff_*.py (bulk edit, quarantine actions,
+audit export, review rules, saved searches) and are registered by `register_staff_pages`."""
 from __future__ import annotations
 
 import csv
@@ -9,55 +11,81 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from archive.csvsafe import csv_row
+from archive.dates import DateError
+from archive.editing import editable_levels, may_edit
+from archive.errors import AccessDenied
 from archive.statistics import collection_stats
 from search.access import visible_levels
 
 from .charts import bar_chart
 from .editing import LIST_VALUED, changes, form_values, save_changes
-from .forms import EDITABLE, LONG_FIELDS, edit_form
+from .forms import LONG_FIELDS, date_message, edit_form, fields_for
 from .labels import label, language_name
 from .resources import audience, get_catalog, get_searcher, settings, visible_item
 
-__all__ = ["bp", "stats_csv"]
+__all__ = ["bp", "stats_csv", "require_staff"]
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-_EDIT_LEVELS = {False: ("public", "internal"), True: ("public", "internal", "restricted")}
 _CHARTS = (("by_kind", "kind"), ("by_language", "language"), ("by_year", None),
            ("by_lead_unit", None), ("by_access", "access"))
 
 
-@bp.before_request
-def _staff_only():
+def require_staff():
+    """Before every staff page: signed-in staff only (others go to the login page)."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     return None
 
 
+bp.before_request(require_staff)
+
+
+def register_staff_pages(app) -> None:
+    """Register the staff side's other blueprints (kept in web/staff_*.py modules)."""
+    from . import (staff_audit, staff_bulk, staff_dashboard, staff_quarantine,  # they import
+                   staff_rules, staff_saved)  # this module's require_staff
+
+    for blueprint in (staff_bulk.bp, staff_quarantine.bp, staff_audit.bp, staff_dashboard.bp,
+                      staff_rules.bp, staff_saved.bp):
+        app.register_blueprint(blueprint)
+
+
 @bp.get("/")
 def home():
-    """The staff side starts at the statistics."""
-    return redirect(url_for("staff.stats"))
+    """The staff home: what came in, what waits for a person, where the collection stands."""
+    from .staff_dashboard import dashboard
+
+    return dashboard()
 
 
 @bp.route("/items/<item_id>/edit", methods=["GET", "POST"])
 def edit(item_id: str):
     """Edit an item's metadata and access level (curators and admins)."""
     item = visible_item(item_id)
-    if not current_user.may_edit:
+    if not may_edit(current_user, item):
         abort(403)
-    levels = _EDIT_LEVELS[current_user.may_restrict]
-    form = edit_form(levels, data=form_values(item, EDITABLE))
+    fields = fields_for(item)
+    form = edit_form(editable_levels(current_user), data=form_values(item, fields))
+    page = lambda: render_template(  # noqa: E731
+        "staff/edit.html", item=item, form=form, fields=fields, long_fields=LONG_FIELDS,
+        list_fields=LIST_VALUED)
     if not form.validate_on_submit():
-        return render_template("staff/edit.html", item=item, form=form, fields=EDITABLE,
-                               long_fields=LONG_FIELDS, list_fields=LIST_VALUED)
-    changed = changes(item, form.data, EDITABLE)
+        return page()
+    changed = changes(item, form.data, fields)
     if not changed:
         flash(_("Nothing was changed."), "info")
         return redirect(url_for("items.show", item_id=item.id))
     catalog, searcher = get_catalog(), get_searcher()
-    _new, indexed = save_changes(catalog, searcher.ix, item, changed, actor=current_user.name,
-                                 batch=settings().index_batch)
+    try:
+        _new, indexed = save_changes(catalog, searcher.ix, current_user, item, changed,
+                                     batch=settings().index_batch)
+    except DateError as err:  # the form checks dates too; this is the archive's own check
+        form[err.field].errors = [date_message(err)] if err.field in form else []
+        return page()
+    except AccessDenied:
+        abort(403)
     flash(_("Saved.") if indexed else
           _("Saved. The search index is busy and will show the change a little later."),
           "success" if indexed else "warning")
@@ -66,8 +94,10 @@ def edit(item_id: str):
 
 @bp.get("/quarantine")
 def quarantine():
-    """Inputs ingest refused, with the reason a clerk can act on."""
-    return render_template("staff/quarantine.html", entries=get_catalog().quarantined())
+    """Inputs ingest refused, with the reason a clerk can act on, and the actions to take."""
+    from .staff_quarantine import quarantine_page
+
+    return quarantine_page()
 
 
 def _name_for(kind: str | None):
@@ -95,11 +125,11 @@ def stats_csv(data: dict) -> str:
     out.writerow(["section", "key", "value"])
     for section, value in data.items():
         if isinstance(value, dict):
-            out.writerows([section, _cell(str(k)), v] for k, v in value.items())
+            out.writerows(csv_row([section, str(k), v]) for k, v in value.items())
         elif isinstance(value, list):
-            out.writerows([section, row.get("item_id"), _cell(_describe(row))] for row in value)
+            out.writerows(csv_row([section, row.get("item_id"), _describe(row)]) for row in value)
         else:
-            out.writerow([section, "", value])
+            out.writerow(csv_row([section, "", value]))
     return buffer.getvalue()
 
 
@@ -108,11 +138,6 @@ def _describe(row: dict) -> str:
     if "n" in row:
         parts.append(f"page {row['n']} confidence {row['confidence']}")
     return " | ".join(p for p in parts if p)
-
-
-def _cell(text: str) -> str:
-    # Spreadsheets run a cell starting with = + - @ as a formula: OCR'd titles must not.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.get("/stats.csv")

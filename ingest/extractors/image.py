@@ -1,4 +1,9 @@
-"""Images (scans, maps, photos): size guard, EXIF/IPTC metadata, one OCR job per page, thumbnail."""
+"""Images (scans, maps, photos): size guard, EXIF/IPTC metadata, one OCR job per page, thumbnail.
+
+Pillow reads headers and metadata only. Pixels of a page larger than TTDN_MAX_PAGE_PIXELS (maps
+at 400–600 dpi) are decoded by libvips, streaming (archive.imaging): its thumbnail, and a copy
+shrunk to TTDN_MAX_PAGE_PIXELS for OCR, kept under derivatives/ocr/ by the file's hash.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,15 +11,21 @@ import logging
 import math
 import re
 import struct
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, IptcImagePlugin, UnidentifiedImageError
 from PIL.ExifTags import IFD, Base, GPS
 
+from archive import imaging
 from archive.errors import CorruptFile
 from archive.settings import Settings, load_settings
+from archive.store import sha256_file
+from ingest.bounds import Deadline, check_frames
 from ingest.extraction import Extraction, OcrJob
 from ingest.normalize import normalize_text
 from ingest.registry import Extractor, psm_for
@@ -32,6 +43,9 @@ _PAGED_FORMATS = ("TIFF",)  # frames are pages; a GIF's or WebP's frames are ani
 _DECODE_ERRORS = (OSError, SyntaxError, EOFError, ValueError, TypeError, IndexError, struct.error)
 _METADATA_ERRORS = (OSError, SyntaxError, ValueError, KeyError, TypeError, struct.error)
 _DEFAULT_DPI = 300
+_PSM_SPARSE = 11  # what psm_for gives maps
+_MAP_OCR_DPI = 300  # map lettering is read at this resolution (ingest/map_ocr.py's MAP_DPI)
+_MAP_OCR_PIXELS = 160_000_000  # grey bytes: an A0 sheet at 300 dpi is 139 Mpx
 _PLAUSIBLE_DPI = range(150, 2401)  # scanner resolutions; a camera's 72 "dpi" means nothing
 # "L? ch?o c? t?i": text written through an ASCII-only encoder loses every accented letter to "?".
 _LOST_ACCENTS = re.compile(r"\w\?\w")
@@ -64,20 +78,72 @@ class ImageExtractor(Extractor):
     ) -> Extraction:
         """Guard the size, read EXIF/IPTC, queue one OCR job per page and make a thumbnail."""
         settings = settings or load_settings()
-        with _open_image(path, settings) as image:
+        deadline = Deadline(settings)
+        with _no_pillow_bomb_check(), _open_image(path, settings) as image:
             facts = _read_facts(image)
             kind = kind_hint or ("photo" if facts.camera_made else "document")
             result = Extraction(mime=_MIMES[image.format], kind=kind, metadata=facts.metadata,
                                 warnings=facts.warnings)
             width, height = image.size  # of the first page: the one a viewer shows
-            frames = _readable_frames(image, settings, result.warnings)
+            sizes = _readable_frames(image, settings, result.warnings, deadline)
+            frames = len(sizes)
             result.metadata.update(width=width, height=height, page_count=frames)
             dpi = _declared_dpi(image)
-            result.ocr_jobs = [OcrJob(path=str(path), n=n, source="image", lang=lang,
-                                      psm=psm_for(kind), dpi=dpi) for n in range(1, frames + 1)]
+            large = max(w * h for w, h in sizes) > settings.max_page_pixels
+            psm = psm_for(kind)
+            ocr_path, scales = (_ocr_rendition(path, sizes, dpi, psm, settings, deadline)
+                                if large else (path, [1.0] * frames))
+            result.ocr_jobs = [OcrJob(path=str(ocr_path), n=n, source="image", lang=lang,
+                                      psm=psm, dpi=max(1, round(dpi * scales[n - 1])))
+                               for n in range(1, frames + 1)]
             image.seek(0)
-            result.thumbnail = _thumbnail(image)
+            # From the OCR copy when it keeps the colours: a fifth of the pixels to decode again.
+            preview = path if psm == _PSM_SPARSE else ocr_path
+            result.thumbnail = (_large_thumbnail(preview, settings, deadline)
+                                if width * height > settings.max_page_pixels
+                                else _thumbnail(image))
         return result
+
+
+@contextmanager
+def _no_pillow_bomb_check() -> Iterator[None]:
+    # Pillow refuses headers past 179 Mpx; the archive's own bounds (archive.imaging) decide,
+    # and Pillow never decodes such a page here: libvips does.
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def _ocr_rendition(path: Path, sizes: list[tuple[int, int]], dpi: int, psm: int,
+                   settings: Settings, deadline: Deadline) -> tuple[Path, list[float]]:
+    """Every page shrunk to a bounded size in one TIFF, so OCR decodes bounded pages.
+
+    A page: TTDN_MAX_PAGE_PIXELS. A map (sparse text, read tile by tile) keeps up to
+    _MAP_OCR_DPI, in grey, within _MAP_OCR_PIXELS: small lettering stays readable.
+    """
+    bound = settings.max_page_pixels
+    if psm == _PSM_SPARSE:
+        width, height = sizes[0]
+        at_map_dpi = width * height * min(1.0, _MAP_OCR_DPI / dpi) ** 2
+        bound = int(min(max(bound, at_map_dpi), _MAP_OCR_PIXELS))
+    target = settings.derivatives_dir / "ocr" / f"{sha256_file(path)}.tif"
+    remaining = max(1.0, deadline.seconds - _elapsed(deadline))
+    scales = imaging.write_ocr_rendition(path, len(sizes), settings, target, max_pixels=bound,
+                                         grey=psm == _PSM_SPARSE, seconds=remaining)
+    log.info("%s: OCR reads a copy at %.0f %% of its size", path.name, 100 * min(scales))
+    return target, scales
+
+
+def _elapsed(deadline: Deadline) -> float:
+    return time.monotonic() - deadline.started
+
+
+def _large_thumbnail(path: Path, settings: Settings, deadline: Deadline) -> bytes:
+    remaining = max(1.0, deadline.seconds - _elapsed(deadline))
+    return imaging.thumbnail_jpeg(path, settings, seconds=remaining)
 
 
 def _open_image(path: Path, settings: Settings) -> Image.Image:
@@ -92,16 +158,16 @@ def _open_image(path: Path, settings: Settings) -> Image.Image:
     except (UnidentifiedImageError, *_DECODE_ERRORS) as e:
         raise CorruptFile("damaged image: its header could not be read") from e
     try:
-        _check_pixels(image.size, settings)
+        _check_pixels(image, settings)
     except CorruptFile:
         image.close()
         raise
     return image
 
 
-def _check_pixels(size: tuple[int, int], settings: Settings) -> None:
-    if size[0] * size[1] > settings.max_pixels:
-        raise CorruptFile(_bomb_message(size))
+def _check_pixels(image: Image.Image, settings: Settings) -> None:
+    size = Path(image.filename).stat().st_size if image.filename else 1
+    imaging.check_bounds(image.width, image.height, size, settings)
 
 
 def _bomb_message(size: tuple[int, int] | None) -> str:
@@ -126,22 +192,29 @@ def _header_size(path: Path) -> tuple[int, int] | None:
     return None
 
 
-def _readable_frames(image: Image.Image, settings: Settings, warnings_out: list[str]) -> int:
-    """Count the pages of a paged image, checking each frame's size; stop at a damaged one."""
+def _readable_frames(image: Image.Image, settings: Settings, warnings_out: list[str],
+                     deadline: Deadline) -> list[tuple[int, int]]:
+    """The size of each page of a paged image, checking each; stop at a damaged one.
+
+    Counting stops one frame past TTDN_MAX_FRAMES: a file of a million frames costs no more.
+    """
+    sizes = [image.size]
     if image.format not in _PAGED_FORMATS:
-        return 1
-    count = 1
+        return sizes
     while True:
+        count = len(sizes)
+        check_frames(count, settings)
+        deadline.check(f"{count} frames")
         try:
             _seek_quietly(image, count)
         except EOFError:
-            return count
+            return sizes
         except _DECODE_ERRORS as e:
             log.warning("TIFF frame %d unreadable: %s", count + 1, e)
             warnings_out.append(f"damaged TIFF: pages after page {count} could not be read")
-            return count
-        _check_pixels(image.size, settings)
-        count += 1
+            return sizes
+        _check_pixels(image, settings)
+        sizes.append(image.size)
 
 
 def _seek_quietly(image: Image.Image, frame: int) -> None:

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pymupdf
-from PIL import Image
 
 from archive.errors import CorruptFile, EncryptedFile
+from archive.render import MIN_OCR_DPI, check_renderable, fit_dpi, is_blank, render_page
 from archive.settings import Settings, load_settings
+from ingest.bounds import Deadline, check_pages
 from ingest.extraction import Extraction, OcrJob, PageText
 from ingest.normalize import normalize_text
 from ingest.registry import Extractor, psm_for
@@ -64,6 +64,7 @@ class _PageResult:
     text: str | None = None
     damage: str | None = None  # "partial" (read in part) or "lost" (nothing could be read)
     rect: pymupdf.Rect | None = None  # the page's size, for the OCR resolution
+    blank: bool = False  # draws nothing at all: no text, image or path, so nothing to OCR
 
 
 class PdfExtractor(Extractor):
@@ -82,22 +83,27 @@ class PdfExtractor(Extractor):
     ) -> Extraction:
         """Read each page's text layer, queue OCR for pages without one, read document info."""
         settings = settings or load_settings()
+        deadline = Deadline(settings)
         kind = kind_hint or "document"
         with _open_pdf(path) as doc:
+            check_pages(doc.page_count, settings, "PDF")
             result = Extraction(mime=PDF_MIME, kind=kind, metadata=_metadata(doc, path))
-            pages = [_read_page(doc, i) for i in range(doc.page_count)]
+            pages = []
+            for i in range(doc.page_count):
+                deadline.check(f"{i} of {doc.page_count} pages")
+                pages.append(_read_page(doc, i))
             for n, page in enumerate(pages, start=1):
                 _add_page(result, path, n, page, lang=lang, psm=psm_for(kind), settings=settings)
             _add_damage_warning(result, doc, pages)
             if pages[0].damage != "lost":
-                result.thumbnail = _thumbnail(doc)
+                result.thumbnail = _thumbnail(doc, settings)
         return result
 
 
 def _open_pdf(path: Path) -> pymupdf.Document:
     try:
         doc = pymupdf.open(path, filetype="pdf")
-    except pymupdf.FileDataError as e:
+    except (pymupdf.FileDataError, pymupdf.mupdf.FzErrorBase) as e:
         raise CorruptFile("PDF could not be opened: its structure is unreadable") from e
     if doc.needs_pass:
         doc.close()
@@ -116,11 +122,13 @@ def _read_page(doc: pymupdf.Document, index: int) -> _PageResult:
         if doc.is_repaired and not _structure_intact(doc, page):
             return _PageResult(damage="lost")
         text = _text_layer(page)
-    except (RuntimeError, ValueError) as e:
+        blank = text is None and is_blank(page)
+    except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase) as e:
         log.warning("PDF page %d could not be read: %s", index + 1, e)
         return _PageResult(damage="lost")
     cut_short = doc.is_repaired and _cut_short(pymupdf.TOOLS.mupdf_warnings(reset=True))
-    return _PageResult(text=text, damage="partial" if cut_short else None, rect=page.rect)
+    return _PageResult(text=text, damage="partial" if cut_short else None, rect=page.rect,
+                       blank=blank)
 
 
 def _structure_intact(doc: pymupdf.Document, page: pymupdf.Page) -> bool:
@@ -173,17 +181,19 @@ def _add_page(
 ) -> None:
     if page.damage == "lost":
         return
-    if page.text is not None:
-        result.pages.append(PageText(n=n, text=page.text, origin="text-layer"))
+    if page.text is not None or page.blank:
+        # A blank page keeps its place (page numbers stay the file's) with its empty text layer.
+        result.pages.append(PageText(n=n, text=page.text or "", origin="text-layer"))
         return
-    dpi = _ocr_dpi(page.rect, settings)
+    dpi = _ocr_dpi(page.rect, settings, n)
     result.ocr_jobs.append(OcrJob(path=str(path), n=n, source="pdf", lang=lang, psm=psm, dpi=dpi))
 
 
-def _ocr_dpi(rect: pymupdf.Rect, settings: Settings) -> int:
-    # A poster-sized page at 300 dpi would be a decompression bomb of our own making.
-    square_inches = (rect.width / 72) * (rect.height / 72) or 1.0
-    return max(72, min(_OCR_DPI, math.floor(math.sqrt(settings.max_pixels / square_inches))))
+def _ocr_dpi(rect: pymupdf.Rect, settings: Settings, n: int) -> int:
+    # A poster-sized page at 300 dpi would be a decompression bomb of our own making: lower the
+    # resolution to fit TTDN_MAX_PAGE_PIXELS, and refuse a page that does not fit even at 72 dpi.
+    check_renderable(rect, settings.max_page_pixels, min_dpi=MIN_OCR_DPI, page=n)
+    return int(fit_dpi(rect, _OCR_DPI, settings.max_page_pixels))
 
 
 def _add_damage_warning(
@@ -249,13 +259,12 @@ def _pdf_date(raw: str) -> str | None:
         return None
 
 
-def _thumbnail(doc: pymupdf.Document) -> bytes | None:
+def _thumbnail(doc: pymupdf.Document, settings: Settings) -> bytes | None:
     try:
         page = doc.load_page(0)
-        zoom = THUMBNAIL_MAX_PX / max(page.rect.width, page.rect.height, 1.0)
-        matrix = pymupdf.Matrix(zoom, zoom)
-        pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csRGB, alpha=False)
-    except (RuntimeError, ValueError) as e:
+        dpi = THUMBNAIL_MAX_PX * 72 / max(page.rect.width, page.rect.height, 1.0)
+        image = render_page(page, dpi=dpi, max_pixels=settings.max_page_pixels)
+    except (CorruptFile, RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase) as e:
         log.warning("no thumbnail for %s: %s", doc.name, e)
         return None
-    return thumbnail_jpeg(Image.frombytes("RGB", (pix.width, pix.height), pix.samples))
+    return thumbnail_jpeg(image)

@@ -39,8 +39,8 @@ def _caption(page, number: int, vi: str, zh: str) -> None:
     entry = page.locator("li.exhibit-entry").nth(number)
     entry.locator("textarea[lang=vi]").fill(vi)
     entry.locator("textarea[lang=zh]").fill(zh)
-    entry.locator("button:has-text('Lưu chú thích')").click()
-    expect(page.locator(".flash-success")).to_have_text("Đã lưu chú thích.")
+    entry.locator("button:has-text('Lưu tất cả chú thích')").click()  # saves every entry's
+    expect(page.locator(".flash-success")).to_have_text("Đã lưu chú thích của 1 mục.")
 
 
 def test_curator_publishes_an_exhibition_a_visitor_reads_it_in_chinese(page, live_server, browser,

@@ -8,6 +8,11 @@ scans, from the exact transcriptions in ``truth/*.gt.txt``; scans and images wit
 items with metadata only (as a record without a file would be). The manifests' DVD and CD
 records are items too.
 
+The suite reads what the collection takes from ``../shared/eval`` (file list, eval manifest,
+truth.json, page texts) from a frozen copy, ``tests/fixtures/relevance-eval.json.xz``, so that a
+clone alone runs it; ``make relevance`` reads ``../shared/eval`` itself and says when the copy
+is stale. Refresh it with ``.venv/bin/python -m tests.relevance.collection --freeze``.
+
 The same items feed this engine (a real catalog, then ``rebuild_index``) and the SQLite FTS5
 baseline (``fts.py``), so the relevance table compares ranking and nothing else.
 """
@@ -15,8 +20,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
+import lzma
 import re
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +36,12 @@ from archive.models import Item, Page
 from archive.settings import load_settings
 from search.index import rebuild_index
 
-__all__ = ["REPO", "EVAL", "Doc", "load_docs", "build_home", "item_text"]
+__all__ = ["REPO", "EVAL", "FROZEN", "Doc", "EvalText", "read_eval", "read_frozen", "freeze",
+           "load_docs", "build_home", "item_text"]
 
 REPO = Path(__file__).resolve().parents[2]
 EVAL = REPO.parent / "shared" / "eval"
+FROZEN = REPO / "tests" / "fixtures" / "relevance-eval.json.xz"
 _LINES_PER_PAGE = 40  # transcriptions are paginated like the scans they transcribe
 _LISTS = ("languages", "places", "subjects", "partner_units")
 
@@ -45,10 +55,19 @@ class Doc:
     pages: list[Page]
 
 
-def _manifest(path: Path) -> dict[str, dict]:
+@dataclass
+class EvalText:
+    """What the collection takes from the evaluation set: its files, manifest, truth, page texts."""
+
+    files: list[str]
+    manifest: str
+    truth: dict
+    pages: dict[str, list[str]]
+
+
+def _manifest(text: str) -> dict[str, dict]:
     """Manifest rows by file (or by identifier for records without a file)."""
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     return {row["file"] or f"record:{row['identifier']}": row for row in rows}
 
 
@@ -65,9 +84,9 @@ def _docx_pages(path: Path) -> list[str]:
     return ["\n".join(p for p in paragraphs if p.strip())]
 
 
-def _transcription(source: str) -> list[str]:
+def _transcription(eval_dir: Path, source: str) -> list[str]:
     """Pages of a scan's exact transcription, if there is one."""
-    path = EVAL / "truth" / f"{Path(source).stem}.gt.txt"
+    path = eval_dir / "truth" / f"{Path(source).stem}.gt.txt"
     if not path.exists():
         return []
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -75,14 +94,14 @@ def _transcription(source: str) -> list[str]:
                                                                  _LINES_PER_PAGE)]
 
 
-def _texts(source: str) -> list[str]:
-    path = EVAL / "corpus" / source
+def _texts(eval_dir: Path, source: str) -> list[str]:
+    path = eval_dir / "corpus" / source
     if source.startswith("record:") or path.suffix.lower() in (".jpg", ".tif", ".png"):
-        return _transcription(source)
+        return _transcription(eval_dir, source)
     if path.suffix.lower() == ".docx":
         return _docx_pages(path)
     pages = _pdf_pages(path)
-    return pages if any(p.strip() for p in pages) else _transcription(source)
+    return pages if any(p.strip() for p in pages) else _transcription(eval_dir, source)
 
 
 def _kind(source: str, row: dict) -> str:
@@ -110,19 +129,43 @@ def _item(source: str, row: dict, truth: dict) -> Item:
         partner_units=lists["partner_units"])
 
 
-def load_docs() -> list[Doc]:
-    """Every item of the collection, in a fixed order."""
-    truth = json.loads((EVAL / "truth" / "truth.json").read_text(encoding="utf-8"))
-    rows = _manifest(EVAL / "corpus" / "manifest.csv")
-    rows.update(_manifest(REPO / "corpus" / "manifest.csv"))  # the richer metadata wins
-    files = sorted(str(p.relative_to(EVAL / "corpus")) for p in (EVAL / "corpus").rglob("*")
+def read_eval(eval_dir: Path = EVAL) -> EvalText:
+    """Read what the collection needs from the evaluation set itself (PyMuPDF on every file)."""
+    corpus = eval_dir / "corpus"
+    files = sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*")
                    if p.is_file() and p.name != "manifest.csv")
-    sources = files + sorted(k for k in rows if k.startswith("record:"))
+    manifest = (corpus / "manifest.csv").read_text(encoding="utf-8")
+    truth = json.loads((eval_dir / "truth" / "truth.json").read_text(encoding="utf-8"))
+    records = sorted(k for k in _manifest(manifest) if k.startswith("record:"))
+    pages = {source: _texts(eval_dir, source) for source in files + records}
+    return EvalText(files, manifest, truth, pages)
+
+
+def read_frozen(path: Path = FROZEN) -> EvalText:
+    """The frozen copy of `read_eval()` kept in tests/fixtures."""
+    return EvalText(**json.loads(lzma.decompress(path.read_bytes()).decode("utf-8")))
+
+
+def freeze(eval_dir: Path = EVAL, path: Path = FROZEN) -> EvalText:
+    """Write `read_eval(eval_dir)` to the frozen copy; returns what was written."""
+    text = read_eval(eval_dir)
+    data = json.dumps(text.__dict__, ensure_ascii=False, indent=0, sort_keys=True)
+    path.write_bytes(lzma.compress(data.encode("utf-8"), preset=9))
+    return text
+
+
+def load_docs(source: EvalText | None = None) -> list[Doc]:
+    """Every item of the collection, in a fixed order (from the frozen copy unless given)."""
+    source = source or read_frozen()
+    rows = _manifest(source.manifest)
+    manifest = (REPO / "corpus" / "manifest.csv").read_text(encoding="utf-8")
+    rows.update(_manifest(manifest))  # the richer metadata wins
+    sources = source.files + sorted(k for k in rows if k.startswith("record:"))
     docs = []
-    for source in sources:
-        item = _item(source, rows.get(source, {}), truth.get(source, {}))
-        texts = _texts(source)
-        docs.append(Doc(source, item, [Page(n, t) for n, t in enumerate(texts, 1) if t.strip()]))
+    for name in sources:
+        item = _item(name, rows.get(name, {}), source.truth.get(name, {}))
+        texts = source.pages.get(name, [])
+        docs.append(Doc(name, item, [Page(n, t) for n, t in enumerate(texts, 1) if t.strip()]))
     return docs
 
 
@@ -137,17 +180,26 @@ def item_text(doc: Doc) -> str:
 _BUILT: dict[Path, Path] = {}
 
 
-def build_home(base: Path) -> Path:
+def build_home(base: Path, source: EvalText | None = None) -> Path:
     """A data home under `base` holding the collection's catalog and index (built once)."""
     if base in _BUILT:
         return _BUILT[base]
     home = base / "eval-home"
     settings = load_settings(home)
     with Catalog(settings.catalog_path) as catalog:
-        for doc in load_docs():
+        for doc in load_docs(source):
             # A record without a file has no source; hits name it by its identifier.
             sources = [] if doc.source.startswith("record:") else [doc.source]
             catalog.save_item(doc.item, pages=doc.pages, sources=sources)
         rebuild_index(settings, catalog, procs=1)
     _BUILT[base] = home
     return home
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--freeze"]:
+        sys.exit("usage: python -m tests.relevance.collection --freeze")
+    if not EVAL.is_dir():
+        sys.exit(f"{EVAL} not found: nothing to freeze")
+    frozen = freeze()
+    print(f"{FROZEN.relative_to(REPO)}: {len(frozen.pages)} items, {FROZEN.stat().st_size} bytes")

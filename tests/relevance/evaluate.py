@@ -1,4 +1,7 @@
-"""Run the judged queries through this engine and the FTS5 baseline; score both.
+"""Run the judged queries through this engine and the baselines (FTS5, plain BM25); score them.
+
+The keyword sets (``judgments.json``) give FTS5 the words ANDed, as its users write them; the
+questions (``questions.json``) give FTS5 the words OR-ed (ANDed, a question finds nothing).
 
 Metrics, averaged over queries: success@10 (a relevant item in the top ten), MRR (one over the
 rank of the first relevant item, 0 past the cut-off) and nDCG@10 (graded gains 2^g - 1,
@@ -16,12 +19,15 @@ from archive.catalog import Catalog
 from archive.settings import load_settings
 from search.query import Searcher, SearchRequest
 
+from .bm25 import BM25Index
 from .fts import fts_rank
 
 __all__ = ["JUDGMENTS", "Judged", "load_judgments", "success_at", "reciprocal_rank",
            "ndcg_at", "run", "summarize"]
 
 JUDGMENTS = Path(__file__).with_name("judgments.json")
+QUESTIONS = Path(__file__).with_name("questions.json")
+ENGINES = ("ours", "fts", "bm25")
 CUTOFF = 10
 
 
@@ -36,6 +42,12 @@ class Judged:
     options: dict = field(default_factory=dict)
     ours: list[str] = field(default_factory=list)
     fts: list[str] = field(default_factory=list)
+    bm25: list[str] = field(default_factory=list)
+
+    @property
+    def question(self) -> bool:
+        """Whether this is a natural-language question (its own line in the table)."""
+        return self.type.startswith("question")
 
 
 def load_judgments(path: Path = JUDGMENTS) -> list[Judged]:
@@ -76,7 +88,8 @@ def ndcg_at(ranked: list[str], relevant: dict[str, int], k: int = CUTOFF) -> flo
     return dcg([relevant.get(r, 0) for r in ranked[:k]]) / ideal if ideal else 0.0
 
 
-def run(home: Path, db: sqlite3.Connection, judged: list[Judged]) -> list[Judged]:
+def run(home: Path, db: sqlite3.Connection, judged: list[Judged],
+        bm25: BM25Index | None = None) -> list[Judged]:
     """Fill in each engine's top ten for every query (as an administrator: every item)."""
     settings = load_settings(home)
     searcher = Searcher(settings.index_dir)
@@ -86,16 +99,18 @@ def run(home: Path, db: sqlite3.Connection, judged: list[Judged]) -> list[Judged
                 request = SearchRequest(query=q.query, limit=CUTOFF, audience="admin",
                                         suggest=False, **q.options)
                 q.ours = [h.source for h in searcher.search(request, catalog).hits]
-                q.fts = fts_rank(db, q.query, kind=q.options.get("kind"), limit=CUTOFF)
+                q.fts = fts_rank(db, q.query, kind=q.options.get("kind"), limit=CUTOFF,
+                                 any_word=q.question)
+                q.bm25 = bm25.rank(q.query, CUTOFF) if bm25 is not None else []
     finally:
         searcher.close()
     return judged
 
 
 def summarize(judged: list[Judged]) -> dict[str, dict[str, float]]:
-    """{"ours"/"fts": {"success@10", "mrr", "ndcg@10"}} averaged over the queries."""
+    """{"ours"/"fts"/"bm25": {"success@10", "mrr", "ndcg@10"}} averaged over the queries."""
     out = {}
-    for engine in ("ours", "fts"):
+    for engine in ENGINES:
         runs = [(getattr(q, engine), q.relevant) for q in judged]
         n = len(runs) or 1
         out[engine] = {"success@10": sum(success_at(r, j) for r, j in runs) / n,

@@ -38,11 +38,13 @@ def build_fts(path: Path, docs: list[Doc]) -> sqlite3.Connection:
     return db
 
 
-def fts_match(text: str) -> str:
-    """The typed text as an FTS5 query: each word and "phrase" quoted, all of them required.
+def fts_match(text: str, any_word: bool = False) -> str:
+    """The typed text as an FTS5 query: each word and "phrase" quoted, all required (or any).
 
     >>> fts_match('lang son "cửa khẩu" 244/2026/NĐ-CP')
     '"lang" "son" "cửa khẩu" "244/2026/NĐ-CP"'
+    >>> fts_match("lang son", any_word=True)
+    '"lang" OR "son"'
     """
     parts, rest = [], text
     while rest.count('"') >= 2:
@@ -50,13 +52,14 @@ def fts_match(text: str) -> str:
         phrase, _, rest = after.partition('"')
         parts += before.split() + ([phrase] if phrase.strip() else [])
     parts += rest.replace('"', " ").split()
-    return " ".join('"' + p.replace('"', '""') + '"' for p in parts)
+    joint = " OR " if any_word else " "
+    return joint.join('"' + p.replace('"', '""') + '"' for p in parts)
 
 
 def fts_rank(db: sqlite3.Connection, text: str, *, audience: str = "admin",
-             kind: str | None = None, limit: int = 10) -> list[str]:
+             kind: str | None = None, limit: int = 10, any_word: bool = False) -> list[str]:
     """Sources of the best `limit` items for the typed text, best first."""
-    where, args = ["items_fts MATCH ?"], [fts_match(text)]
+    where, args = ["items_fts MATCH ?"], [fts_match(text, any_word)]
     levels = _LEVELS[audience]
     where.append(f"i.access IN ({','.join('?' * len(levels))})")
     args += levels
