@@ -2,8 +2,9 @@
 
 Runs, in order: ingest (OCR vs bare Tesseract, born-digital vs bare PyMuPDF, re-ingest, peak
 memory), the search benchmark (index build, query latency at 10k and 100k pages vs SQLite FTS5),
-the portal under 16 concurrent clients for 30 s, and a 20-item exhibition export. Sized for
-about ten minutes on 2 cores.
+the portal under 16 concurrent clients for 30 s, a 20-item exhibition export, audio-visual ingest
+and access copies (bench/media_bench.py), and 124/560 Mpx maps through ingest and IIIF tiles
+(bench/iiif_bench.py, about 5 minutes). The first run also builds the 100k-page search index.
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def main() -> None:
         results["exhibit_export"] = _script("exhibit_export.py", "--home", str(home))
     results["search"] = _script("search_bench.py")
     results["media"] = _script("media_bench.py")
+    results["iiif"] = _script("iiif_bench.py")
     out = REPO / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"{'figure':28} {'value':>10} {'reference':>10} {'ratio':>7}  reference is")
@@ -60,6 +62,7 @@ def main() -> None:
     print(f"\nexhibition export:\n{results['exhibit_export']}")
     print(f"\nsearch:\n{results['search']}")
     print(f"\naudio-visual:\n{results['media']}")
+    print(f"\nlarge maps and IIIF tiles:\n{results['iiif']}")
     print(f"\nwritten to {out.relative_to(REPO)}")
 
 

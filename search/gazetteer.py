@@ -64,11 +64,13 @@ class Gazetteer:
     places: list[Place]
     _by_first: dict[str, list[tuple[tuple[str, ...], Place]]] = field(default_factory=dict)
     _by_label: dict[str, Place] = field(default_factory=dict)
+    _names: list[tuple[Place, str, tuple[str, ...]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for place in self.places:
             for name in place.names:
                 tokens = name_tokens(name)
+                self._names.append((place, name, tokens))
                 if tokens:
                     self._by_first.setdefault(fold(tokens[0]), []).append((tokens, place))
                 self._by_label.setdefault(normalize_label(name), place)
@@ -89,6 +91,31 @@ class Gazetteer:
                 return place
         return None
 
+    def completions(self, words: list[str] | tuple[str, ...]) -> list[tuple[Place, str]]:
+        """(place, name) for names that begin with these typed tokens, the last one a prefix.
+
+        The whole words follow `match`'s rule on tones; the last, still being typed, may be
+        typed without its tones ("lạng so" → "Lạng Sơn"). In the gazetteer's order.
+
+        >>> [name for _, name in default_gazetteer().completions(["lang", "s"])]
+        ['Lạng Sơn', 'Lang Son', 'Lang Son Province', 'Lang Son City']
+        >>> default_gazetteer().completions(["làng", "s"])
+        []
+        """
+        if not words:
+            return []
+        whole, last = tuple(words[:-1]), words[-1]
+        toned = any(fold(t) != t for t in whole)
+        out: list[tuple[Place, str]] = []
+        for place, name, tokens in self._names:
+            if len(tokens) < len(words):
+                continue
+            head, next_token = tokens[:len(whole)], tokens[len(whole)]
+            if all(_same(t, n, toned) for t, n in zip(whole, head)) and \
+                    _begins(next_token, last):
+                out.append((place, name))
+        return out
+
     def by_label(self, label: str) -> Place | None:
         """The place one of whose names normalizes to this label (for the places filter)."""
         return self._by_label.get(normalize_label(label))
@@ -104,6 +131,11 @@ class Gazetteer:
                 continue
             chosen.append((key, name))
         return [name for _, name in chosen]
+
+
+def _begins(token: str, typed: str) -> bool:
+    """A name token begins with what is typed of it: exactly, or folded if typed toneless."""
+    return token.startswith(typed) or (fold(typed) == typed and fold(token).startswith(typed))
 
 
 def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:

@@ -253,7 +253,7 @@ class Searcher:
         """
         visible_levels(audience)
         with self._pool.lease() as snap:
-            return autocomplete(snap, text, audience, limit)
+            return autocomplete(snap, text, audience, limit, self.gazetteer)
 
     def more_like_this(self, item_id: str, catalog: Catalog, *, audience: str = "staff",
                        limit: int = 10) -> SearchResult:

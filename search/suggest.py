@@ -5,7 +5,10 @@
 corrected query is offered only when it finds visible items. *Autocomplete*: completions come
 from the ``vocab`` entries of the audience's access levels (``vocab.py``), ranked by how many
 visible items use them, and titles from visible items; an anonymous visitor never gets a word
-that only internal items contain.
+that only internal items contain. Place names from the gazetteer ("lang s" → "Lạng Sơn",
+"thành phố l" → "thành phố Lạng Sơn") come first, spelt as the gazetteer spells them, but only
+names that some visible item writes: the gazetteer is public, yet offering a name no visible
+item holds would tell that hidden items do.
 """
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ from archive.errors import UsageError
 
 from .access import access_filter, visible_levels
 from .analyzers import fold
+from .gazetteer import Gazetteer, default_gazetteer, name_tokens
 from .parse import parse_search
+from .phrase import PositionalPhrase
 from .plan import first_pass
 from .snapshot import Snapshot
 from .typos import pair_count, swaps, visible_word
@@ -116,13 +121,54 @@ def _replace_word(text: str, word: str, better: str) -> str:
 
 # -- autocomplete ---------------------------------------------------------------------------
 
-def autocomplete(snap: Snapshot, text: str, audience: str, limit: int) -> dict:
+def autocomplete(snap: Snapshot, text: str, audience: str, limit: int,
+                 gazetteer: Gazetteer | None = None) -> dict:
     """{"titles": [{"id", "title"}], "terms": [completed queries]} from visible items only."""
     typed = " ".join(text.split())
     if len(typed) < 2:
         return {"titles": [], "terms": []}
-    return {"titles": _titles(snap, typed, audience, limit),
-            "terms": _completions(snap, text, typed, audience, limit)}
+    places = [] if text.endswith(" ") else \
+        _places(snap, typed, audience, gazetteer or default_gazetteer())
+    terms = places + [t for t in _completions(snap, text, typed, audience, limit)
+                      if t not in places]
+    return {"titles": _titles(snap, typed, audience, limit), "terms": terms[:limit]}
+
+
+def _places(snap: Snapshot, typed: str, audience: str, gazetteer: Gazetteer) -> list[str]:
+    """The typed text with its last words completed to a place name a visible item writes.
+
+    The longest run of last words that begins a name wins ("thành phố l" → "thành phố Lạng
+    Sơn", not "thành phố Lộc Bình"); a run of one word needs two letters, as titles do.
+    """
+    words = typed.split()
+    allowed: frozenset[int] | None = None
+    for k in range(min(len(words), gazetteer.longest), 0, -1):
+        tail = [name_tokens(w) for w in words[-k:]]
+        if any(len(t) != 1 for t in tail) or (k == 1 and len(tail[0][0]) < 2):
+            continue  # punctuation or CJK in the run: not a name being typed
+        found = gazetteer.completions([t[0] for t in tail])
+        if not found:
+            continue
+        if allowed is None:
+            allowed = snap.docs(Q.And([Q.Term("doctype", "item"), access_filter(audience)]))
+        head, named, out = " ".join(words[:-k]), set(), []
+        for place, name in found:  # per place, its first name a visible item writes
+            if place.id not in named and _written(snap, name, allowed):
+                named.add(place.id)
+                out.append(f"{head} {name}".strip())
+        if out:
+            return out
+    return []
+
+
+def _written(snap: Snapshot, name: str, allowed: frozenset[int]) -> bool:
+    """Whether some allowed item has this name, with its tones, in its title or text."""
+    tokens = list(name_tokens(name))
+    parts: list[Q.Query] = []
+    for field in ("title", "content"):
+        parts.append(PositionalPhrase(field, tokens) if len(tokens) > 1
+                     else Q.Term(field, tokens[0]))
+    return bool(snap.matching(Q.Or(parts), allowed))
 
 
 def _completions(snap: Snapshot, raw: str, typed: str, audience: str, limit: int) -> list[str]:

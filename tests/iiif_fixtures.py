@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import pyvips
 from PIL import Image
 
 from tests.conftest import run_cli
+from tests.serving import free_port
 
 __all__ = ["PATTERN_NAME", "make_pattern", "make_map", "make_iiif_archive", "serve_home",
            "item_ids"]
@@ -88,15 +88,9 @@ def item_ids(home: Path) -> dict[str, str]:
     return {Path(hit["source"]).name: hit["id"] for hit in found["hits"]}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve_home(home: Path, threads: int = 4) -> tuple[subprocess.Popen, str]:
     """`ttdn serve` on a free loopback port, answered once; the caller terminates it."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TTDN_SECRET_KEY": "iiif-test-only"}
     server = subprocess.Popen([str(BIN / "ttdn"), "--home", str(home), "serve", "--port",
                                str(port), "--threads", str(threads)], env=env,

@@ -367,17 +367,18 @@ def test_bad_bomb_png_is_refused_without_allocating_its_pixels():
     """Measured in a child process by its peak RSS: tracemalloc cannot see Pillow's C buffers.
     Decoding the bomb would need 128 MB even at 1 bit per pixel."""
     script = textwrap.dedent("""
-        import resource, sys
+        import sys
+        from tests.peak_memory import peak_kib
         from pathlib import Path
         from archive.errors import CorruptFile
         from ingest.registry import extract_file
         extract_file(Path(sys.argv[1]))  # warm up: imports and Pillow's plugins
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = peak_kib()
         try:
             extract_file(Path(sys.argv[2]))
         except CorruptFile:
             pass
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+        print(peak_kib() - before)
     """)
     command = [sys.executable, "-c", script, str(SCANS / "phototest.tif"), str(BAD / "bomb.png")]
     run = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120, check=True)

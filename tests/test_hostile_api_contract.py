@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.serving import free_port, wait_for
 
 BIN = Path(sys.executable).parent
 SEED = 1
@@ -36,12 +36,6 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400"]
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory):
     """GIVEN two public text documents ingested into a fresh home, served by `ttdn serve`."""
@@ -57,31 +51,18 @@ def portal(tmp_path_factory):
     result = run_cli(home, "ingest", str(folder))
     assert result.exit_code == 0, result.output
     found = json.loads(run_cli(home, "search", "*", "--json", "--as", "public").stdout)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TTDN_SECRET_KEY": "contract-test-only"}
     server = subprocess.Popen([str(BIN / "ttdn"), "--home", str(home), "serve", "--port",
                                str(port), "--threads", "4"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{base}/healthz", server)
+        wait_for(f"{base}/healthz", server)
         yield {"base": base, "root": root, "item_id": found["hits"][0]["id"]}
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def _wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"ttdn serve ended: {server.stdout.read().decode()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
 def _status(url: str, method: str = "GET") -> tuple[int, dict]:

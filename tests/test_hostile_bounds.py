@@ -162,13 +162,14 @@ def test_docx_within_the_bound_is_read_as_a_stream_in_flat_memory(tmp_path):
     run = "<w:p><w:r><w:t>a</w:t></w:r></w:p>"
     path = _docx(tmp_path / "long.docx", run * (16 * 1024 * 1024 // len(run)))
     script = textwrap.dedent("""
-        import resource, sys
+        import sys
+        from tests.peak_memory import peak_kib
         from pathlib import Path
         from ingest.extractors.docx import DocxExtractor
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = peak_kib()
         pages = DocxExtractor().extract(Path(sys.argv[1])).pages
         assert len(pages) == 1 and pages[0].text.startswith("a\\na")
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+        print(peak_kib() - before)
     """)
     run_ = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
                           text=True, cwd=REPO, timeout=300)

@@ -26,14 +26,15 @@ def test_a_190_mpx_sheet_is_read_in_bounded_memory_without_pillow_warnings(tmp_p
     TTDN_MAX_PAGE_PIXELS, and the peak RSS stays far below the 570 MB its RGB pixels take."""
     sheet = make_map(tmp_path / "a1.tif", 11_000, 17_300)
     script = textwrap.dedent(f"""
-        import json, resource, warnings
+        import json, warnings
+        from tests.peak_memory import peak_kib
         from pathlib import Path
         from archive.settings import load_settings
         from ingest.registry import extract_file
         warnings.simplefilter("error")
         result = extract_file(Path({str(sheet)!r}), settings=load_settings({str(tmp_path)!r}))
         job = result.ocr_jobs[0]
-        print(json.dumps({{"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        print(json.dumps({{"rss_mb": peak_kib() // 1024,
                           "ocr_path": job.path, "dpi": job.dpi,
                           "thumbnail": len(result.thumbnail or b"")}}))
     """)

@@ -7,11 +7,9 @@ deleted. Run with `-s` to see the transcript.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,40 +22,22 @@ from archive.users import Users
 from search.index import open_index, sync_index
 from tests.oai_fixtures import *  # noqa: F401,F403
 from tests.oai_fixtures import SECRET_WORD, catalog_of, public_ids
+from tests.serving import free_port, wait_for
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"ttdn serve ended: {server.stdout.read().decode()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
 @pytest.fixture
 def portal(oai_copy):
     """GIVEN the small archive served by `ttdn serve` with 4 records per OAI-PMH page."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TTDN_SECRET_KEY": "harvest-test-only", "TTDN_OAI_PAGE_SIZE": "4"}
     server = subprocess.Popen([str(BIN / "ttdn"), "--home", str(oai_copy), "serve", "--port",
                                str(port), "--threads", "4"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{base}/healthz", server)
+        wait_for(f"{base}/healthz", server)
         yield {"oai": f"{base}/oai", "home": oai_copy}
     finally:
         server.terminate()

@@ -208,11 +208,45 @@ def test_did_you_mean_keeps_the_pair_the_archive_holds_and_the_capital(collectio
 def test_autocomplete_completes_the_pair_not_the_last_letter_alone(collection):
     searcher, _ = collection
     terms = searcher.autocomplete("lạng s", audience="public")["terms"]
-    assert terms[0] == "lạng sơn" and "lạng số" not in terms
-    assert searcher.autocomplete("lang s", audience="public")["terms"][0] == "lạng sơn"
+    assert terms[:2] == ["Lạng Sơn", "lạng sơn"] and "lạng số" not in terms
+    assert searcher.autocomplete("lang s", audience="public")["terms"][:2] == \
+        ["Lạng Sơn", "lạng sơn"]
 
 
-@pytest.mark.parametrize("name", ["question", "relax", "typos"])
+def test_autocomplete_offers_gazetteer_names_the_visible_items_write(collection):
+    searcher, _ = collection
+    # The gazetteer's spelling, from the typed words without tones or a tone still missing.
+    for typed in ("lang s", "lạng s", "lạng so", "Lang So"):
+        assert searcher.autocomplete(typed, audience="public")["terms"][0] == "Lạng Sơn", typed
+    assert "Hữu Nghị" in searcher.autocomplete("huu ng", audience="public")["terms"]
+    # A whole name, longer than the pair the archive's terms complete; the public leaflet
+    # writes "cửa khẩu quốc tế Hữu Nghị", none writes the shorter "cửa khẩu Hữu Nghị".
+    assert searcher.autocomplete("cửa khẩu qu", audience="public")["terms"][0] == \
+        "cửa khẩu quốc tế Hữu Nghị"
+    assert "cửa khẩu Hữu Nghị" not in searcher.autocomplete("cửa khẩu h", audience="admin")["terms"]
+    assert "Lang Son City" not in searcher.autocomplete("lang s", audience="admin")["terms"]
+    assert not any(t.startswith("Làng") for t in
+                   searcher.autocomplete("làng s", audience="public")["terms"])
+
+
+def test_autocomplete_never_offers_a_place_only_hidden_items_name(tmp_path):
+    home = small_home(tmp_path, {
+        "leaflet": ("Tờ gấp", "Lạng Sơn, cửa ngõ giao thương."),
+        "secret": ("Biên bản", "Đoàn công tác huyện Cao Lộc, thành phố Lạng Sơn."),
+    }, restricted=("secret",))
+    with Searcher(load_settings(home).index_dir) as searcher:
+        def terms(typed: str, audience: str) -> list[str]:
+            return searcher.autocomplete(typed, audience=audience)["terms"]
+        assert terms("lang s", "public")[0] == "Lạng Sơn"
+        assert not any("Cao Lộc" in t for t in terms("cao l", "public"))
+        assert not any("Cao Lộc" in t for t in terms("huyện cao l", "public"))
+        assert "thành phố Lạng Sơn" not in terms("thành phố l", "public")
+        assert terms("cao l", "admin")[0] == "Cao Lộc"
+        assert terms("huyện cao l", "admin")[0] == "huyện Cao Lộc"
+        assert terms("thành phố l", "admin")[0] == "thành phố Lạng Sơn"
+
+
+@pytest.mark.parametrize("name", ["question", "relax", "typos", "gazetteer"])
 def test_docstring_examples_hold(name):
     module = importlib.import_module(f"search.{name}")
     result = doctest.testmod(module)

@@ -86,3 +86,10 @@ def test_the_login_link_leads_to_the_staff_home(client):
     done = client.post(link, data={"csrf_token": token, "name": "sam",
                                    "password": "correct horse battery staple"})
     assert done.status_code == 302 and done.headers["Location"].endswith("/staff/")
+
+
+def test_logging_in_without_a_page_asked_for_opens_the_staff_home(client):
+    """GIVEN a staff account WHEN it logs in from the login page alone THEN it lands on /staff/."""
+    response = login(client, "sam")
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+    assert client.get("/staff/").status_code == 200

@@ -118,7 +118,7 @@ def test_login_never_redirects_off_site(client, target):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = client.post("/login?next=" + target, data={
         "csrf_token": token, "name": "sam", "password": PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/staff/"  # the staff home, never off the site
 
 
 def test_login_returns_to_the_page_asked_for(client):

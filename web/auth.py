@@ -54,7 +54,8 @@ def init_login(app: Flask) -> None:
 
 
 def _next_page() -> str:
-    return safe_next(request.args.get("next"), url_for("search.index"))
+    # Everyone who logs in is staff: without a page asked for, they start at the staff home.
+    return safe_next(request.args.get("next"), url_for("staff.home"))
 
 
 def _refused(form: LoginForm, refusal: Refusal):

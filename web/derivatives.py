@@ -119,11 +119,16 @@ class PageCache:
         log.debug("page cache %s: %d bytes after eviction (cap %d)", self.root, self.total,
                   self.cap)
 
+    @staticmethod
+    def _counts(name: str) -> bool:
+        """Whether a file of this name is a finished entry of the cache."""
+        return name.endswith(".jpg")
+
     def _scan(self) -> list[tuple[float, int, Path]]:
         found = []
         for folder, _, names in os.walk(self.root):
             for name in names:
-                if not name.endswith(".jpg"):
+                if not self._counts(name):
                     continue  # a .part another thread is still writing
                 path = Path(folder) / name
                 try:

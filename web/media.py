@@ -50,17 +50,10 @@ class MediaCache(PageCache):
         """The cache of access copies for this data home."""
         return cls(settings.derivatives_dir / "media", settings.media_cache_bytes)
 
-    def _scan(self) -> list[tuple[float, int, Path]]:
-        found = []
-        for path in self.root.rglob("*"):
-            if path.suffix == ".part" or not path.is_file():
-                continue  # a copy another thread is still writing
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            found.append((stat.st_mtime, stat.st_size, path))
-        return found
+    @staticmethod
+    def _counts(name: str) -> bool:
+        """Every finished file counts: copies, subtitles, pictures (not a .part being written)."""
+        return not name.endswith(".part")
 
 
 def _original(item: Item) -> FileRecord:
