@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.eval_text import EVAL, read_eval  # noqa: E402
 from tests.relevance.collection import (  # noqa: E402
-    EVAL, FROZEN, EvalText, build_home, load_docs, read_eval, read_frozen,
+    FROZEN, EvalText, build_home, load_docs, read_frozen,
 )
 from tests.relevance.bm25 import BM25Index  # noqa: E402
 from tests.relevance.evaluate import (  # noqa: E402
@@ -74,7 +75,7 @@ def _eval_text() -> EvalText:
     live = read_eval()
     if live != frozen:
         print(f"{FROZEN.relative_to(REPO)} is stale: refresh it with "
-              "`.venv/bin/python -m tests.relevance.collection --freeze`")
+              "`.venv/bin/python -m bench.eval_text --freeze`")
     return live
 
 

@@ -13,7 +13,7 @@ from archive.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
-# The few real files of the evaluation set (../shared/eval) that the suite needs and corpus/
+# The few real files of the evaluation set that the suite needs and corpus/
 # lacks, copied here so that a clone alone passes; tests/fixtures/README.md says where each is
 # from. Measurements over the whole evaluation set live in bench/, not here.
 FIXTURES = REPO / "tests" / "fixtures"

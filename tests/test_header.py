@@ -4,7 +4,7 @@ Real material from the evaluation set, as kept in the repository: the province's
 (exact text and a web copy with markdown, tests/fixtures/) and the 13 born-digital decrees and
 circulars of corpus/documents and tests/fixtures/documents, whose text layers carry soft hyphens,
 no-break spaces, HTML line breaks and OCR noise. The same figures over all 39 documents of
-../shared/eval are bench/header_accuracy.py's.
+the evaluation set are bench/header_accuracy.py's.
 """
 from __future__ import annotations
 
