@@ -7,9 +7,9 @@ TESSERACT_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-oc
                   tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor tesseract-ocr-fra
 FONT_PKGS := fonts-dejavu-core
 MEDIA_PKGS := ffmpeg
-TEST_PKGS := chromium fonts-wqy-microhei dvdauthor genisoimage
+TEST_PKGS := chromium fonts-wqy-microhei dvdauthor genisoimage openjdk-17-jdk-headless maven
 
-.PHONY: install system-deps test-deps mirador ingest serve test bench relevance clean screenshots portal-load i18n
+.PHONY: install system-deps test-deps mirador axe solr-build solr-cluster solr-cluster-stop ingest serve test bench relevance clean screenshots portal-load i18n
 
 install: system-deps $(BIN)/ttdn
 
@@ -24,8 +24,9 @@ $(BIN)/ttdn: setup.cfg pyproject.toml
 system-deps:
 	@bash scripts/system-deps.sh $(TESSERACT_PKGS) $(FONT_PKGS) $(MEDIA_PKGS)
 
-test-deps: install $(VENV)/.test-deps mirador
+test-deps: install $(VENV)/.test-deps mirador axe
 	@test -z "$(TEST_PKGS)" || bash scripts/system-deps.sh $(TEST_PKGS)
+	@bash scripts/solr-cluster.sh build
 
 # The test extras, installed again only when the packaging files change (a stamp, as $(BIN)/ttdn).
 $(VENV)/.test-deps: $(BIN)/ttdn setup.cfg pyproject.toml
@@ -40,6 +41,26 @@ $(MIRADOR_DIR)/node_modules/.package-lock.json: $(MIRADOR_DIR)/package.json $(MI
 	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y npm" >&2; exit 1; }
 	cd $(MIRADOR_DIR) && npm ci --no-audit --no-fund --ignore-scripts --omit=peer --loglevel=error
 	touch $@
+
+# axe-core from the npm registry for the accessibility browser tests (tests/browser/test_a11y_e2e.py),
+# the same way: a git-ignored node_modules, installed again only when its lock file changes.
+AXE_DIR := tests/browser/axe
+axe: $(AXE_DIR)/node_modules/.package-lock.json
+$(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y npm" >&2; exit 1; }
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+# The loopback SolrCloud (issue 14): a Maven module in solr/, built from Maven Central into ~/.m2
+# only when its sources change; `make solr-cluster` prints the TTDN_SEARCH value to use.
+solr-build:
+	@bash scripts/solr-cluster.sh build
+
+solr-cluster:
+	@bash scripts/solr-cluster.sh start
+
+solr-cluster-stop:
+	@bash scripts/solr-cluster.sh stop
 
 ingest: install
 	TTDN_HOME=$(HOME_DIR) $(BIN)/ttdn ingest corpus/
@@ -65,8 +86,11 @@ screenshots: test-deps
 portal-load: install
 	$(BIN)/python bench/portal_load.py --home $(HOME_DIR)
 
+# Where visitor-visible text lives: the web, and the search's and archive's messages (N_).
+I18N_SOURCES = web search archive
+
 i18n: install
-	$(BIN)/pybabel extract -F web/babel.cfg -k _l --no-location --sort-output --project=ttdn-archive -o web/translations/messages.pot web
+	$(BIN)/pybabel extract -F web/babel.cfg -k _l --no-location --sort-output --project=ttdn-archive -o web/translations/messages.pot $(I18N_SOURCES)
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --width 100 --ignore-obsolete
 	$(BIN)/pybabel compile -d web/translations
 

@@ -1,15 +1,27 @@
-"""archive: originals by sha256 and the SQLite catalog, the source of truth."""
+"""archive: originals by sha256 and the SQLite catalog, the source of truth.
+
+Names are imported on first use, so `ttdn --help` (which imports `archive.cli`) does not load
+the catalog, the store or the records.
+"""
 from __future__ import annotations
 
-from .catalog import Catalog, now_iso
-from .errors import (AccessDenied, ArchiveError, CorruptFile, EncryptedFile, IndexLocked,
-                     MissingDependency, NotFound, UnsupportedFormat, UsageError)
-from .models import Event, FileRecord, Item, Page, QuarantineEntry
-from .records import item_record
-from .settings import Settings, load_settings
-from .store import ObjectStore, sha256_file
+import importlib
 
-__all__ = ["Catalog", "now_iso", "ArchiveError", "AccessDenied", "CorruptFile", "EncryptedFile",
-           "IndexLocked", "MissingDependency", "NotFound", "UnsupportedFormat", "UsageError",
-           "Event", "FileRecord", "Item", "Page", "QuarantineEntry", "Settings", "load_settings",
-           "ObjectStore", "sha256_file", "item_record"]
+_WHERE = {
+    "Catalog": "catalog", "now_iso": "catalog",
+    "ArchiveError": "errors", "AccessDenied": "errors", "CorruptFile": "errors",
+    "EncryptedFile": "errors", "IndexLocked": "errors", "MissingDependency": "errors",
+    "NotFound": "errors", "UnsupportedFormat": "errors", "UsageError": "errors",
+    "Event": "models", "FileRecord": "models", "Item": "models", "Page": "models",
+    "QuarantineEntry": "models", "item_record": "records", "Settings": "settings",
+    "load_settings": "settings", "ObjectStore": "store", "sha256_file": "store",
+}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    """Import the module that defines `name` on first use."""
+    if name not in _WHERE:
+        raise AttributeError(f"module 'archive' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)

@@ -8,7 +8,7 @@ from .catalog import Catalog
 from .errors import NotFound
 from .settings import Settings
 
-__all__ = ["register"]
+__all__ = ["audit_command"]
 
 
 @click.command("audit")
@@ -32,8 +32,3 @@ def audit_command(ctx: click.Context, item, collection, since, until, fmt, out) 
         write = events_csv if fmt == "csv" else events_jsonl
         for chunk in write(audit_events(catalog, scope)):
             out.write(chunk)
-
-
-def register(cli: click.Group) -> None:
-    """Add `ttdn audit` to the root group."""
-    cli.add_command(audit_command)

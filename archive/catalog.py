@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .docnumbers import doc_number_key
+from .errors import UsageError
 from .models import ITEM_FIELDS, Event, FileRecord, Item, Page, QuarantineEntry
 from .names import display_name, is_clean
 from .oai import ensure as _ensure_oai, note_change as _note_oai
@@ -246,13 +247,62 @@ class Catalog:
                     detail: dict | None = None) -> None:
         """Rewrite an item's row and metadata, mark it for re-indexing, and log the change."""
         with self.transaction() as db:
-            db.execute("UPDATE items SET kind=?, access=?, title=?, status=?, warnings=?,"
-                       " row_origins=?, updated_at=?, version=version+1 WHERE id=?",
-                       (item.kind, item.access, item.title, item.status,
-                        json.dumps(item.warnings, ensure_ascii=False), _row_origins(item),
-                        now_iso(), item.id))
-            self._write_metadata(db, item)
+            self._rewrite_item(db, item)
             self._append_event(db, Event(item.id, action, actor, now_iso(), detail or {}))
+            _note_oai(db, item)
+
+    def attach_original(self, item: Item, *, pages: Iterable[Page], files: Iterable[FileRecord],
+                        source: str, event: Event, raw: bytes | None = None,
+                        cites: Iterable[str] = ()) -> None:
+        """Give a record without a file (a disc on a shelf) its digitised original, atomically:
+        the item keeps its id and gains the file's hash, pages, files, source and metadata."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE items SET kind=?, access=?, title=?, sha256=?, status=?, warnings=?,"
+                " row_origins=?, updated_at=?, version=version+1 WHERE id=? AND sha256 IS NULL",
+                (item.kind, item.access, item.title, item.sha256, item.status,
+                 json.dumps(item.warnings, ensure_ascii=False), _row_origins(item), now_iso(),
+                 item.id))
+            if cur.rowcount != 1:  # another run linked it first: roll back, the file is refused
+                raise UsageError(f"the record {item.id} has an original already; ingest the "
+                                 "same folder again to archive this file by itself")
+            self._write_metadata(db, item)
+            db.executemany("INSERT OR IGNORE INTO relations (item_id, relation, key, label)"
+                           " VALUES (?, 'cites', ?, ?)",
+                           [(item.id, doc_number_key(n), n) for n in cites])
+            self._write_files(db, item.id, files)
+            db.execute("DELETE FROM pages WHERE item_id = ?", (item.id,))
+            db.executemany("INSERT INTO pages (item_id, n, text, origin, confidence, language)"
+                           " VALUES (?,?,?,?,?,?)",
+                           [(item.id, p.n, p.text, p.origin, p.confidence, p.language)
+                            for p in pages])
+            # The file's path is the item's `source` now (DESIGN.md): the record's identifier,
+            # still a name of the item, moves after it.
+            named = db.execute("SELECT source, raw_source FROM sources WHERE item_id = ?",
+                               (item.id,)).fetchall()
+            db.execute("DELETE FROM sources WHERE item_id = ?", (item.id,))
+            self._add_source(db, item.id, source, raw)
+            for other in named:
+                if other[0] != source:
+                    self._add_source(db, item.id, other[0], other[1])
+            self._append_event(db, event)
+            _note_oai(db, item)
+
+    def _rewrite_item(self, db: sqlite3.Connection, item: Item) -> None:
+        """An item's row and metadata as they now are, its version one higher (to re-index)."""
+        db.execute("UPDATE items SET kind=?, access=?, title=?, status=?, warnings=?,"
+                   " row_origins=?, updated_at=?, version=version+1 WHERE id=?",
+                   (item.kind, item.access, item.title, item.status,
+                    json.dumps(item.warnings, ensure_ascii=False), _row_origins(item),
+                    now_iso(), item.id))
+        self._write_metadata(db, item)
+
+    def link_record(self, item: Item, source: str, *, event: Event) -> None:
+        """Name an archived item by a record's identifier too, with the record's values on it."""
+        with self.transaction() as db:
+            self._rewrite_item(db, item)
+            self._add_source(db, item.id, source)
+            self._append_event(db, event)
             _note_oai(db, item)
 
     def log_event(self, event: Event) -> None:
@@ -331,6 +381,24 @@ class Catalog:
         row = self.db.execute("SELECT id FROM items WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
+    def record_identifiers(self) -> list[tuple[str, str]]:
+        """(id, identifier) of every record without a file: what a digitised file may link to."""
+        rows = self.db.execute("SELECT i.id, m.value FROM items i JOIN metadata m ON m.item_id ="
+                               " i.id AND m.field = 'identifier' WHERE i.sha256 IS NULL")
+        return [(r[0], json.loads(r[1])) for r in rows]
+
+    def file_identifiers(self) -> list[tuple[str, str]]:
+        """(id, identifier) of every item with a file that has an identifier."""
+        rows = self.db.execute("SELECT i.id, m.value FROM items i JOIN metadata m ON m.item_id ="
+                               " i.id AND m.field = 'identifier' WHERE i.sha256 IS NOT NULL")
+        return [(r[0], json.loads(r[1])) for r in rows]
+
+    def file_sources(self) -> list[tuple[str, str]]:
+        """(id, source) of every name an item with a file was ingested under."""
+        rows = self.db.execute("SELECT s.item_id, s.source FROM sources s JOIN items i ON i.id ="
+                               " s.item_id WHERE i.sha256 IS NOT NULL")
+        return [(r[0], r[1]) for r in rows]
+
     def resolve(self, id_or_source: str) -> str | None:
         """The item id named by its id or by one of its sources (as shown, or as raw bytes)."""
         if not is_clean(id_or_source):  # typed from a shell as the raw file name
@@ -366,12 +434,46 @@ class Catalog:
                                " WHERE item_id = ? ORDER BY n", (item_id,))
         return [Page(r["n"], r["text"], r["origin"], r["confidence"], r["language"]) for r in rows]
 
+    def page_texts(self, wanted: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The text of these (item id, page number) pages, in one query (a page of hits)."""
+        pairs = list(dict.fromkeys(wanted))
+        if not pairs:
+            return {}
+        # A join on the wanted pairs: `(item_id, n) IN (VALUES ...)` scans the whole table.
+        rows = self.db.execute(f"WITH w(i, n) AS (VALUES {','.join(['(?,?)'] * len(pairs))})"
+                               " SELECT p.item_id, p.n, p.text FROM w JOIN pages p"
+                               " ON p.item_id = w.i AND p.n = w.n",
+                               [v for pair in pairs for v in pair])
+        return {(r[0], r[1]): r[2] for r in rows}
+
+    def first_sources(self, item_ids: Iterable[str]) -> dict[str, str]:
+        """Each item's first source (as `sources` lists them), for the items that have one."""
+        ids = list(dict.fromkeys(item_ids))
+        if not ids:
+            return {}
+        rows = self.db.execute(f"SELECT item_id, source FROM sources WHERE item_id IN"
+                               f" ({','.join('?' * len(ids))}) ORDER BY added_at, rowid", ids)
+        out: dict[str, str] = {}
+        for item_id, source in rows:
+            out.setdefault(item_id, source)
+        return out
+
     def files(self, item_id: str) -> list[FileRecord]:
         """The item's original and derivative files."""
         rows = self.db.execute("SELECT f.sha256, f.mime, f.size, i.role FROM item_files i JOIN"
                                " files f USING (sha256) WHERE i.item_id = ? ORDER BY i.role",
                                (item_id,))
         return [FileRecord(r["sha256"], r["mime"], r["size"], r["role"]) for r in rows]
+
+    def with_file_role(self, item_ids: Iterable[str], role: str) -> set[str]:
+        """Which of these items have a file in this role (one query for a page of hits)."""
+        ids = list(dict.fromkeys(item_ids))
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT DISTINCT item_id FROM item_files WHERE role = ? AND"
+                               f" item_id IN ({marks})", (role, *ids))
+        return {r[0] for r in rows}
 
     def sources(self, item_id: str) -> list[str]:
         """Every path or identifier the item was ingested from, first one first."""

@@ -12,7 +12,7 @@ from .lock import home_lock
 from .records import item_record
 from .settings import Settings
 
-__all__ = ["register"]
+__all__ = ["backup_command", "restore_command", "show_command", "stats_command"]
 
 
 def _open(ctx: click.Context) -> Catalog:
@@ -81,9 +81,3 @@ def restore_command(ctx: click.Context, source: Path) -> None:
         report = restore_archive(settings, source)
     click.echo(f"restored {report.items} items, {report.objects} objects into {report.path}\n"
                "now run `ttdn reindex` to rebuild the search index")
-
-
-def register(cli: click.Group) -> None:
-    """Add the archive's commands to the root group."""
-    for command in (show_command, stats_command, backup_command, restore_command):
-        cli.add_command(command)

@@ -3,8 +3,8 @@
 The web edit form, the bulk edit of a search result and `ttdn edit` all come here, so a bulk
 edit can never do to an item what its user could not do to that item alone. The catalog marks
 every changed item for re-indexing; the caller (a layer above, which may import search/) passes
-`index_sync`, a function that brings the index up to the catalog, since archive/ imports no
-layer above it.
+`index_sync`, a function that brings the index up to the catalog (its search engine's `sync`),
+since archive/ imports no layer above it and knows no engine.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from .catalog import Catalog
 from .dates import DATE_FIELDS, normalize_date
-from .errors import AccessDenied, IndexLocked, UsageError
+from .errors import AccessDenied, IndexLocked, SearchUnavailable, UsageError
 from .models import ACCESS_LEVELS, ITEM_FIELDS, KINDS, Item
 
 __all__ = ["LIST_VALUED", "BULK_FIELDS", "Change", "ItemPreview", "EditPreview", "editable_levels",
@@ -234,7 +234,7 @@ def _sync(index_sync: Callable[[], object] | None, what: str) -> bool:
         return False
     try:
         index_sync()
-    except IndexLocked as err:
+    except (IndexLocked, SearchUnavailable) as err:  # the edit is saved; the next sync indexes it
         log.warning("%s saved, index not updated yet: %s", what, err)
         return False
     return True

@@ -7,6 +7,8 @@ __all__ = [
     "ExitCode",
     "ArchiveError",
     "UsageError",
+    "SettingsError",
+    "QuerySyntaxError",
     "UnsupportedFormat",
     "EncryptedFile",
     "CorruptFile",
@@ -16,6 +18,7 @@ __all__ = [
     "MissingDependency",
     "AccessDenied",
     "IndexLocked",
+    "SearchUnavailable",
     "NotFound",
     "StorageFull",
     "HomeBusy",
@@ -56,6 +59,27 @@ class UsageError(ArchiveError):
 
     exit_code = ExitCode.bad_args
     code = "usage"
+
+
+class QuerySyntaxError(UsageError):
+    """A search's text or arguments cannot be read; `msgid` and `params` let the web translate it.
+
+    `message` is the English text (the CLI's and the API's); `msgid` is a %-style template
+    marked for extraction where it is written, e.g. ``QuerySyntaxError(N_("%(name)s ..."),
+    name=...)``, so the portal renders ``gettext(msgid) % params`` in the reader's language.
+    """
+
+    code = "query-syntax"
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        super().__init__(msgid % params if params else msgid)
+        self.msgid, self.params = msgid, params
+
+
+class SettingsError(UsageError):
+    """A TTDN_* environment variable holds a value the archive cannot use; the message says which."""
+
+    code = "settings"
 
 
 class UnsupportedFormat(ArchiveError):
@@ -120,6 +144,13 @@ class IndexLocked(ArchiveError):
 
     exit_code = ExitCode.index_locked
     code = "index-locked"
+
+
+class SearchUnavailable(ArchiveError):
+    """No node of the search cluster (TTDN_SEARCH) answered; the message names the nodes tried."""
+
+    exit_code = ExitCode.index_locked
+    code = "search-unavailable"
 
 
 class StorageFull(ArchiveError):

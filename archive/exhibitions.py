@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, now_iso
+from .errors import NotFound
 from .models import Event
 
 __all__ = ["Exhibition", "ExhibitEntry", "Section", "ExhibitionStore"]
@@ -46,6 +47,7 @@ class ExhibitEntry:
     crop: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 as page fractions
     note: str | None = None
     id: int | None = None  # stable while the entry moves
+    clip: tuple[float, float] | None = None  # start, end (seconds) of a film or recording
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Exhibition:
     created_at: str | None = None
     updated_at: str | None = None
     published_at: str | None = None
+    featured: bool = False  # shown first on the portal's home page
 
     @property
     def title(self) -> str:
@@ -78,8 +81,8 @@ class Exhibition:
             "slug": self.slug, "titles": self.titles, "intros": self.intros,
             "access": self.access, "organization": self.organization,
             "sections": [vars(s) for s in self.sections],
-            "entries": [{**vars(e), "crop": list(e.crop) if e.crop else None}
-                        for e in self.entries],
+            "entries": [{**vars(e), "crop": list(e.crop) if e.crop else None,
+                         "clip": list(e.clip) if e.clip else None} for e in self.entries],
             "created_at": self.created_at, "updated_at": self.updated_at,
             "published_at": self.published_at,
         }
@@ -99,6 +102,8 @@ class ExhibitionStore:
                                 " name='exhibition_entries'").fetchone()
         if not found:  # created on first use, so older data homes need no migration step
             self.db.executescript(_SCHEMA)
+        _add_featured(self.db)
+        _add_clip(self.db)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -157,7 +162,8 @@ class ExhibitionStore:
             db.execute("UPDATE exhibition_entries SET position = position + 1 WHERE slug = ?"
                        " AND position >= ?", (slug, position))
             cur = db.execute("INSERT INTO exhibition_entries (slug, position, item_id, captions,"
-                             " section, page, crop, note) VALUES (?,?,?,?,?,?,?,?)",
+                             " section, page, crop, note, clip_start, clip_end)"
+                             " VALUES (?,?,?,?,?,?,?,?,?,?)",
                              (slug, position, entry.item_id, *_entry_values(entry)))
             _touch(db, slug)
             _log(db, slug, "exhibit-item-added", actor,
@@ -187,10 +193,20 @@ class ExhibitionStore:
         """Rewrite an entry's captions, section, page, crop and note; log `action`."""
         with self.catalog.transaction() as db:
             db.execute("UPDATE exhibition_entries SET captions=?, section=?, page=?, crop=?,"
-                       " note=? WHERE id = ?", (*_entry_values(entry), entry.id))
+                       " note=?, clip_start=?, clip_end=? WHERE id = ?",
+                       (*_entry_values(entry), entry.id))
             _touch(db, slug)
             _log(db, slug, action, actor, {"position": entry.position, **detail},
                  item_id=entry.item_id)
+
+    def set_featured(self, slug: str, featured: bool, *, actor: str) -> None:
+        """Feature the exhibition on the home page (or stop); logs `exhibit-featured`."""
+        with self.catalog.transaction() as db:
+            done = db.execute("UPDATE exhibitions SET featured = ? WHERE slug = ?",
+                              (int(featured), slug)).rowcount
+            if not done:
+                raise NotFound(f"no exhibition has the slug {slug!r} (see `ttdn exhibit list`)")
+            _log(db, slug, "exhibit-featured", actor, {"featured": bool(featured)})
 
     def log(self, slug: str, action: str, *, actor: str, detail: dict) -> None:
         """Log an event that changes no row (an export)."""
@@ -204,7 +220,41 @@ def _exhibition(row: sqlite3.Row) -> Exhibition:
                       organization=row["organization"],
                       sections=[Section(**s) for s in json.loads(row["sections"])],
                       created_at=row["created_at"], updated_at=row["updated_at"],
-                      published_at=row["published_at"])
+                      published_at=row["published_at"],
+                      featured=bool(row["featured"]) if "featured" in row.keys() else False)
+
+
+def _add_featured(db: sqlite3.Connection) -> None:
+    """Add the `featured` column to a data home from before it (idempotent, race-safe)."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(exhibitions)")}
+    if "featured" in columns:
+        return
+    try:
+        db.execute("ALTER TABLE exhibitions ADD COLUMN featured INTEGER NOT NULL DEFAULT 0")
+    except sqlite3.OperationalError as err:
+        # Another process added it first, or a read-only connection: rows read without it.
+        if "duplicate column" not in str(err) and "readonly" not in str(err):
+            raise
+
+
+def _add_clip(db: sqlite3.Connection) -> None:
+    """Add the clip columns (start, end seconds) to a data home from before them (idempotent)."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(exhibition_entries)")}
+    for column in ("clip_start", "clip_end"):
+        if column in columns:
+            continue
+        try:
+            db.execute(f"ALTER TABLE exhibition_entries ADD COLUMN {column} REAL")
+        except sqlite3.OperationalError as err:
+            # Another process added it first, or a read-only connection: rows read without it.
+            if "duplicate column" not in str(err) and "readonly" not in str(err):
+                raise
+
+
+def _clip(row: sqlite3.Row) -> tuple[float, float] | None:
+    if "clip_start" not in row.keys() or row["clip_start"] is None or row["clip_end"] is None:
+        return None
+    return (row["clip_start"], row["clip_end"])
 
 
 def _entry(row: sqlite3.Row) -> ExhibitEntry:
@@ -212,12 +262,13 @@ def _entry(row: sqlite3.Row) -> ExhibitEntry:
     return ExhibitEntry(item_id=row["item_id"], position=row["position"],
                         captions=json.loads(row["captions"]), section=row["section"],
                         page=row["page"], crop=tuple(crop) if crop else None, note=row["note"],
-                        id=row["id"])
+                        id=row["id"], clip=_clip(row))
 
 
 def _entry_values(entry: ExhibitEntry) -> tuple:
+    start, end = entry.clip or (None, None)
     return (_dumps(entry.captions), entry.section, entry.page,
-            _dumps(list(entry.crop)) if entry.crop else None, entry.note)
+            _dumps(list(entry.crop)) if entry.crop else None, entry.note, start, end)
 
 
 def _touch(db: sqlite3.Connection, slug: str) -> None:

@@ -8,7 +8,7 @@ from .errors import CorruptFile, NotFound
 from .pyramids import build_pyramid, has_pages, open_pyramid, pyramid_path
 from .settings import Settings
 
-__all__ = ["register"]
+__all__ = ["derivatives_group"]
 
 
 @click.group("derivatives")
@@ -56,8 +56,3 @@ def _item_ids(catalog: Catalog, items: tuple[str, ...], every: bool) -> list[str
             raise NotFound(f"no item is named {ref!r} (an id, or a source path as ingested)")
         found.append(item_id)
     return found
-
-
-def register(cli: click.Group) -> None:
-    """Add `ttdn derivatives` to the root group."""
-    cli.add_command(derivatives_group)

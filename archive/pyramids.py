@@ -236,13 +236,18 @@ def _pdf_page_size(source: Path, page: int, max_pixels: int) -> tuple[int, int] 
     return max(width, 1), max(height, 1)
 
 
-def build_image_pyramids(settings: Settings, sha256: str, mime: str, pages: int) -> int:
+def build_image_pyramids(settings: Settings, sha256: str, mime: str, pages: int, *,
+                         scanned: bool = False) -> int:
     """Build the missing pyramids of an image original's pages (ingest's last step); count them.
 
-    PDFs are left to their first request (most of their pages are text). A page that cannot be
-    tiled is logged and left: the item stays archived and `ttdn verify` names it.
+    PDFs are left to their first request (most of their pages are text), but for a scanned PDF
+    its first page is built now: ~0.9 s, against the 1.5 s per page its OCR took, spares the
+    first visitor of the viewer that wait. A page that cannot be tiled is logged and left: the
+    item stays archived and `ttdn verify` names it.
     """
-    if not mime.startswith("image/"):
+    if mime == "application/pdf" and scanned:
+        pages = min(pages, 1)
+    elif not mime.startswith("image/"):
         return 0
     original = FileRecord(sha256, mime, 0, "original")
     built = 0

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Settings", "load_settings"]
+from .errors import SettingsError
+
+__all__ = ["Settings", "SolrTarget", "load_settings", "search_url", "solr_target"]
 
 
 def _int(name: str, default: int) -> int:
@@ -16,6 +19,50 @@ def _int(name: str, default: int) -> int:
 def _float(name: str, default: float) -> float:
     raw = os.environ.get(name, "").strip()
     return float(raw) if raw else default
+
+
+# solr+http://host:port[,host2:port2...]/solr/COLLECTION: several hosts, one collection.
+_SOLR_URL = re.compile(r"solr\+(?P<scheme>https?)://(?P<hosts>[A-Za-z0-9.\-]+:\d{1,5}"
+                       r"(?:,[A-Za-z0-9.\-]+:\d{1,5})*)/solr/(?P<collection>[A-Za-z0-9_.\-]+)/?")
+_SEARCH_HELP = ("leave TTDN_SEARCH unset for the built-in index in the data home, or set it to a "
+                "SolrCloud collection as solr+http://host:port/solr/COLLECTION (several hosts: "
+                "solr+http://host1:8983,host2:8983/solr/COLLECTION)")
+
+
+@dataclass(frozen=True)
+class SolrTarget:
+    """Where a Solr collection is: each node's base URL ("http://host:port/solr") and its name."""
+
+    base_urls: tuple[str, ...]
+    collection: str
+
+
+def search_url(raw: str | None) -> str | None:
+    """TTDN_SEARCH checked: None for the built-in Whoosh index, else a Solr collection's URL.
+
+    >>> search_url(""), search_url("solr+http://127.0.0.1:8983/solr/ttdn")
+    (None, 'solr+http://127.0.0.1:8983/solr/ttdn')
+    """
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if not _SOLR_URL.fullmatch(text):
+        raise SettingsError(f"TTDN_SEARCH={text!r} names no search engine this archive knows: "
+                            f"{_SEARCH_HELP}")
+    return text
+
+
+def solr_target(url: str) -> SolrTarget:
+    """The nodes and collection of a checked TTDN_SEARCH value.
+
+    >>> solr_target("solr+http://a:8983,b:7574/solr/ttdn")
+    SolrTarget(base_urls=('http://a:8983/solr', 'http://b:7574/solr'), collection='ttdn')
+    """
+    match = _SOLR_URL.fullmatch(url.strip())
+    if match is None:
+        raise SettingsError(f"TTDN_SEARCH={url!r} is not a Solr collection: {_SEARCH_HELP}")
+    urls = tuple(f"{match['scheme']}://{host}/solr" for host in match["hosts"].split(","))
+    return SolrTarget(urls, match["collection"])
 
 
 @dataclass(frozen=True)
@@ -45,6 +92,8 @@ class Settings:
     media_cache_bytes: int = 8 * 1024 ** 3  # TTDN_MEDIA_CACHE_BYTES: web access copies (bytes)
     oai_page_size: int = 100  # TTDN_OAI_PAGE_SIZE: records per OAI-PMH response page
     secret_key: str | None = None  # TTDN_SECRET_KEY: Flask session key; required to serve
+    # TTDN_SEARCH: unset = Whoosh in `index_dir`; solr+http://host:port[,...]/solr/COLLECTION
+    search_url: str | None = None
 
     @property
     def catalog_path(self) -> Path:
@@ -96,4 +145,5 @@ def load_settings(home: str | os.PathLike | None = None) -> Settings:
         media_cache_bytes=max(0, _int("TTDN_MEDIA_CACHE_BYTES", 8 * 1024 ** 3)),
         oai_page_size=max(1, _int("TTDN_OAI_PAGE_SIZE", 100)),
         secret_key=os.environ.get("TTDN_SECRET_KEY") or None,
+        search_url=search_url(os.environ.get("TTDN_SEARCH")),
     )

@@ -5,7 +5,11 @@ directly; see ``collection.py``); every engine gets the same items and the same 
 keyword sets (``judgments.json``) and the natural-language questions (``questions.json``,
 accented and typed without diacritics) are summed up on lines of their own.
 
-    .venv/bin/python bench/relevance.py [--verbose]
+    .venv/bin/python bench/relevance.py [--verbose] [--engine solr]
+
+``--engine solr`` also ranks the collection on Solr (``TTDN_SEARCH`` when set: its collection
+is rebuilt; else a loopback cluster started and stopped here) and prints Solr's table, then
+the parity with Whoosh (bench/solr_parity.py).
 """
 from __future__ import annotations
 
@@ -83,7 +87,10 @@ def main(argv: list[str] | None = None) -> None:
     """Build the collection in a temporary home, run both engines, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="one line per query")
+    parser.add_argument("--engine", choices=("whoosh", "solr"), default="whoosh",
+                        help="solr: the same table on Solr, and its parity with Whoosh")
     args = parser.parse_args(argv)
+    solr = None
     work = Path(tempfile.mkdtemp(prefix="ttdn-relevance-"))
     try:
         source = _eval_text()
@@ -93,11 +100,23 @@ def main(argv: list[str] | None = None) -> None:
         judged = run(home, db, load_judgments() + load_judgments(QUESTIONS),
                      BM25Index.build(docs))
         db.close()
+        if args.engine == "solr":
+            from bench.solr_parity import rank_on, solr_engine
+            with solr_engine(work) as engine:
+                solr = rank_on(engine, home, judged)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if args.verbose:
         _print_queries(judged)
+    if solr is not None:
+        print("Whoosh (ours):")
     _print_table(judged)
+    if solr is not None:
+        from bench.solr_parity import print_parity
+        print("\nSolr (ours):")
+        _print_table(solr)
+        print()
+        print_parity(judged, solr, verbose=args.verbose)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ the archive's material. Index documents are built directly from those items: no 
 Both engines get the same items and the same fixed query set in the same run. FTS5 uses
 ``tokenize="unicode61 remove_diacritics 2"`` with an items table (ranked by bm25, counted, and
 grouped for a kind facet) and a pages table (matching pages and a snippet for the hits shown),
-which is the work `Searcher.search` does. Built indexes are cached under ``bench/work/`` keyed by
-the size and a hash of the search code, so a second run only queries.
+which is the work the engine's `search` does. Ours is built and queried through the search
+interface (`search.engine`: `rebuild` from the catalog, as `ttdn reindex` does, then `search`).
+Built indexes are cached under ``bench/work/`` keyed by the size and a hash of the search code,
+so a second run only queries.
 
     .venv/bin/python bench/search_bench.py [--sizes 10000,100000] [--rounds 5] [--procs 2]
 """
@@ -37,9 +39,11 @@ WORK = REPO / "bench" / "work"
 
 from archive.catalog import Catalog  # noqa: E402
 from archive.models import Item, Page  # noqa: E402
-from search.index import item_documents, open_index, writer  # noqa: E402
+from archive.settings import Settings  # noqa: E402
+from search.engine import WhooshEngine  # noqa: E402
+from search.index import item_documents  # noqa: E402
 from search.schema import build_schema  # noqa: E402
-from search.query import Searcher, SearchRequest  # noqa: E402
+from search.query import SearchRequest  # noqa: E402
 
 TOKENIZE = "unicode61 remove_diacritics 2"
 CORPUS_VERSION = "1"  # bump when synthetic_items changes (cached indexes are then rebuilt)
@@ -198,11 +202,9 @@ def build(size: int, procs: int) -> tuple[Path, dict]:
         for item, item_pages in items:
             catalog.save_item(item, pages=item_pages, sources=[f"bench/{item.id}.pdf"])
     started = time.perf_counter()
-    ix = open_index(home / "index")
-    with writer(ix, procs=procs) as w:
-        for item, item_pages in items:
-            for doc in item_documents(item, item_pages):
-                w.add_document(**doc)
+    with Catalog(home / "catalog.sqlite3") as catalog, \
+            WhooshEngine(Settings(home=home, jobs=procs)) as engine:
+        engine.rebuild(catalog, procs=procs)
     ours = time.perf_counter() - started
     started = time.perf_counter()
     _build_fts(home / "fts.sqlite3", items)
@@ -294,7 +296,7 @@ def _percentiles(times: list[float]) -> dict:
 
 def measure(home: Path, rounds: int) -> dict:
     """Median and p95 latency (ms) of the query set for both engines, after one warm-up pass."""
-    searcher = Searcher(home / "index")
+    engine = WhooshEngine(Settings(home=home))
     db = sqlite3.connect(home / "fts.sqlite3")
     ours, fts, per_label, fts_label = [], [], {}, {}
     try:
@@ -303,7 +305,7 @@ def measure(home: Path, rounds: int) -> dict:
                 for q in QUERIES:
                     request = SearchRequest(query=q.text, **q.options)
                     t0 = time.perf_counter()
-                    searcher.search(request, catalog)
+                    engine.search(request, catalog)
                     t1 = time.perf_counter()
                     fts_search(db, q)
                     t2 = time.perf_counter()
@@ -313,7 +315,7 @@ def measure(home: Path, rounds: int) -> dict:
                         per_label.setdefault(q.label, []).append((t1 - t0) * 1000)
                         fts_label.setdefault(q.label, []).append((t2 - t1) * 1000)
     finally:
-        searcher.close()
+        engine.close()
         db.close()
     return {"ours": _percentiles(ours), "fts": _percentiles(fts),
             "by_label_p50": {k: (round(statistics.median(v)), round(statistics.median(

@@ -12,6 +12,8 @@ from archive.exhibitions import Exhibition, ExhibitEntry, ExhibitionStore, Secti
 from archive.models import Event, FileRecord, Item
 from search.access import may_see
 
+from .clips import check_clip
+
 __all__ = ["LANGUAGES", "FOREIGN_LANGUAGES", "Exhibit", "PublishRefused", "create", "edit", "get",
            "list_exhibitions", "exhibits_of", "add_item", "remove_item", "move_item",
            "set_caption", "set_section", "define_section", "edit_item", "publish", "unpublish",
@@ -263,8 +265,10 @@ def _crop(crop) -> tuple[float, float, float, float] | None:
 def add_item(catalog: Catalog, slug: str, item_ref: str, *,
              captions: Mapping[str, str] | None = None, page: int | None = None, crop=None,
              section: str | None = None, note: str | None = None, position: int | None = None,
-             actor: str, audience: str = "staff") -> ExhibitEntry:
-    """Add an archive item (by id or source) with its captions; at the end unless `position`."""
+             clip: tuple | None = None, actor: str, audience: str = "staff") -> ExhibitEntry:
+    """Add an archive item (by id or source) with its captions; at the end unless `position`.
+
+    `clip`: (start, end) of a film or recording, as seconds or `00:01:05` times."""
     store = ExhibitionStore(catalog)
     exhibition = _load(store, slug)
     item = _item(catalog, item_ref, audience)
@@ -275,7 +279,8 @@ def add_item(catalog: Catalog, slug: str, item_ref: str, *,
     if not 1 <= position <= len(exhibition.entries) + 1:
         raise UsageError(f"position {position} is outside 1…{len(exhibition.entries) + 1}")
     entry = ExhibitEntry(item.id, position, _texts(captions), None, _page(catalog, item, page),
-                         _crop(crop), _text(note) or None)
+                         _crop(crop), _text(note) or None,
+                         clip=check_clip(item, *clip) if clip else None)
     if section:
         entry.section = _ensure_section(store, exhibition, section, actor)
     entry.id = store.insert_entry(slug, entry, position, actor=actor,
@@ -340,8 +345,9 @@ def set_section(catalog: Catalog, slug: str, position: int, section: str | None,
 
 
 def edit_item(catalog: Catalog, slug: str, position: int, *, page=KEEP, crop=KEEP, note=KEEP,
-              actor: str) -> ExhibitEntry:
-    """Change an entry's page, crop box or note; fields left as KEEP stay as they are."""
+              clip=KEEP, actor: str) -> ExhibitEntry:
+    """Change an entry's page, crop box, note or clip (start, end; None: the whole film);
+    fields left as KEEP stay as they are."""
     store = ExhibitionStore(catalog)
     entry = _entry(_load(store, slug), position)
     changed = {}
@@ -352,5 +358,8 @@ def edit_item(catalog: Catalog, slug: str, position: int, *, page=KEEP, crop=KEE
         changed["crop"] = list(entry.crop) if entry.crop else None
     if note is not KEEP:
         entry.note = changed["note"] = _text(note) or None
+    if clip is not KEEP:
+        entry.clip = check_clip(_item(catalog, entry.item_id, "admin"), *(clip or (None, None)))
+        changed["clip"] = list(entry.clip) if entry.clip else None
     store.update_entry(slug, entry, actor=actor, action="exhibit-item-edited", detail=changed)
     return entry

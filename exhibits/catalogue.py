@@ -3,18 +3,22 @@ picture, captions in every language of the exhibition and a provenance line."""
 from __future__ import annotations
 
 import html
+import logging
 
 import pymupdf
 
-from archive.errors import UsageError
+from archive.errors import ArchiveError, UsageError
 from archive.exhibitions import Exhibition
 from archive.store import ObjectStore
 
 from .api import LANGUAGES, Exhibit
 from .fonts import typeface
-from .media import Picture, picture
+from .clips import clip_range, clock, film_frame
+from .media import Picture, frame_picture, picture
 
 __all__ = ["build_catalogue", "PAPERS", "LANGUAGE_NAMES", "languages_of"]
+
+log = logging.getLogger(__name__)
 
 PAPERS = {"a4": "a4-l", "a3": "a3-l"}
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "zh": "中文", "fr": "Français",
@@ -110,10 +114,13 @@ class _Catalogue:
         original, entry = exhibit.original, exhibit.entry
         if original is None:
             return None
-        key = (original.sha256, entry.page, entry.crop, tuple(box))
+        key = (original.sha256, entry.page, entry.crop, entry.clip, tuple(box))
         if key not in self._pictures:
-            found = picture(self.store.path_for(original.sha256), original.mime, box,
-                            page=entry.page, crop=entry.crop)
+            if exhibit.item and exhibit.item.media.get("duration"):
+                found = self._film_picture(exhibit, box)
+            else:
+                found = picture(self.store.path_for(original.sha256), original.mime, box,
+                                page=entry.page, crop=entry.crop)
             self._pictures[key] = (found, 0)
         found, xref = self._pictures[key]
         if found is None:
@@ -122,6 +129,16 @@ class _Catalogue:
         self._pictures[key] = (found, xref)
         page.draw_rect(found.rect, color=(0.75, 0.75, 0.75), width=0.5 * self.s)
         return found
+
+    def _film_picture(self, exhibit: Exhibit, box: pymupdf.Rect) -> Picture | None:
+        """A film's poster frame from inside its clip; None (a grey panel) when none comes."""
+        try:
+            jpeg = film_frame(self.store.path_for(exhibit.original.sha256), exhibit.item,
+                              exhibit.entry.clip)
+        except ArchiveError as err:  # the catalogue is still worth having without this frame
+            log.warning("%s: no poster frame for the catalogue (%s)", exhibit.label, err)
+            return None
+        return frame_picture(jpeg, box) if jpeg else None
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -209,7 +226,10 @@ class _Catalogue:
         facts = [_KINDS.get(item.kind, item.kind), item.period or item.issued or item.date,
                  item.scale and f"Tỷ lệ / Scale {item.scale}",
                  item.creator and f"Tác giả / Creator: {item.creator}",
-                 item.places and "Địa danh / Places: " + ", ".join(item.places)]
+                 item.places and "Địa danh / Places: " + ", ".join(item.places),
+                 entry.clip and f"Đoạn trích / Clip {clip_range(entry.clip)}",
+                 not entry.clip and item.media.get("duration") and
+                 f"Thời lượng / Duration {clock(item.media['duration'])}"]
         parts = [f'<h3>{number}</h3><h2>{_e(item.title or item.id)}</h2>',
                  f'<p class="small">{_e(" · ".join(f for f in facts if f))}</p>']
         for lang in self.langs:
@@ -230,6 +250,8 @@ class _Catalogue:
             bits.append(f"Trang / Page {entry.page}")
         if entry.crop:
             bits.append("Cắt / Crop " + ",".join(f"{v:g}" for v in entry.crop))
+        if entry.clip:
+            bits.append(f"Đoạn / Clip {clip_range(entry.clip)}")
         return " · ".join(bits) + f"<br/>SHA-256: {_e(sha)}"
 
     def _no_picture(self, page: pymupdf.Page, exhibit: Exhibit, box: pymupdf.Rect) -> None:

@@ -8,16 +8,18 @@ from pathlib import Path
 import click
 
 from archive.catalog import Catalog
+from archive.exhibitions import ExhibitionStore
 from archive.settings import Settings
-from search.query import Searcher
+from search.engine import open_engine
 
 from . import api
 from .api import FOREIGN_LANGUAGES, LANGUAGES
 from .catalogue import LANGUAGE_NAMES
+from .clips import clip_range
 from .export import export
 from .finder import find
 
-__all__ = ["register", "exhibit"]
+__all__ = ["exhibit"]
 
 _AUDIENCE = click.option("--as", "audience", type=click.Choice(["public", "staff", "admin"]),
                          default="staff", show_default=True, help="See what this audience sees.")
@@ -107,15 +109,28 @@ def edit_command(ctx: click.Context, slug: str, organization: str | None, **opti
 @click.option("--section", help="The section it belongs to (created when new).")
 @click.option("--note", help="A curator's note.")
 @click.option("--at", "position", type=click.IntRange(min=1), help="Insert at this position.")
+@click.option("--clip", metavar="START-END", help="A film's clip, e.g. 0:05-0:12 (seconds or "
+              "[hh:]mm:ss).")
 @click.pass_context
 def add_command(ctx: click.Context, slug: str, item_id_or_source: str, page, crop, section,
-                note, position, **options) -> None:
+                note, position, clip, **options) -> None:
     """Add an archive item (by id or source path) with its captions."""
     with _catalog(ctx) as catalog:
         entry = api.add_item(catalog, slug, item_id_or_source,
                              captions=_by_lang(options, "caption"), page=page, crop=_crop(crop),
-                             section=section, note=note, position=position, actor=_actor())
+                             section=section, note=note, position=position,
+                             clip=_clip(clip), actor=_actor())
     click.echo(f"added {entry.item_id} to {slug} at position {entry.position}")
+
+
+def _clip(text: str | None) -> tuple[str, str] | None:
+    """"0:05-0:12" as (start, end) texts; checked against the film by the API."""
+    if not text or not text.strip():
+        return None
+    start, dash, end = text.partition("-")
+    if not dash:
+        raise click.BadParameter("write the clip as START-END, e.g. 0:05-0:12", param_hint="--clip")
+    return (start.strip(), end.strip())
 
 
 @exhibit.command("caption")
@@ -140,13 +155,18 @@ def caption_command(ctx: click.Context, slug: str, position: int, **options) -> 
 @click.option("--crop", metavar="X0,Y0,X1,Y1", help="Show part (fractions); \"\" shows all.")
 @click.option("--note", help="A curator's note (\"\" removes it).")
 @click.option("--section", help="Move it to this section (\"\" takes it out of any).")
+@click.option("--clip", metavar="START-END", help="A film's clip, e.g. 0:05-0:12 (\"\" shows "
+              "the whole film).")
 @click.pass_context
-def set_command(ctx: click.Context, slug: str, position: int, page, crop, note, section) -> None:
+def set_command(ctx: click.Context, slug: str, position: int, page, crop, note, section,
+                clip) -> None:
     """Change the page, crop, note or section of the item at POSITION."""
     with _catalog(ctx) as catalog:
         framing = {k: v for k, v in (("page", page), ("note", note)) if v is not None}
         if crop is not None:
             framing["crop"] = _crop(crop) if crop.strip() else None
+        if clip is not None:
+            framing["clip"] = _clip(clip)
         if framing:
             api.edit_item(catalog, slug, position, actor=_actor(), **framing)
         if section is not None:
@@ -210,6 +230,17 @@ def unpublish_command(ctx: click.Context, slug: str) -> None:
     click.echo(f"unpublished {slug}")
 
 
+@exhibit.command("feature")
+@click.argument("slug")
+@click.option("--off", is_flag=True, help="Stop featuring it.")
+@click.pass_context
+def feature_command(ctx: click.Context, slug: str, off: bool) -> None:
+    """Feature the exhibition on the portal's home page (shown there once it is public)."""
+    with _catalog(ctx) as catalog:
+        ExhibitionStore(catalog).set_featured(slug, not off, actor=_actor())
+    click.echo(f"{'unfeatured' if off else 'featured'} {slug}")
+
+
 @exhibit.command("list")
 @_JSON
 @_AUDIENCE
@@ -255,6 +286,8 @@ def show_command(ctx: click.Context, slug: str, as_json: bool, audience: str) ->
         where = f" [{x.entry.section}]" if x.entry.section else ""
         kind = f"{x.item.kind}, {x.item.access}" if x.item else "missing"
         click.echo(f"{x.label} ({kind}){where}")
+        if x.entry.clip:
+            click.echo(f"    clip: {clip_range(x.entry.clip)}")
         for lang, text in x.entry.captions.items():
             click.echo(f"    {lang}: {text}")
 
@@ -273,14 +306,13 @@ def show_command(ctx: click.Context, slug: str, as_json: bool, audience: str) ->
 @click.pass_context
 def find_command(ctx: click.Context, query: str, kind: str, as_json: bool, **options) -> None:
     """Find evidence to exhibit: maps by place, period, creator and scale (or any kind)."""
-    settings = _settings(ctx)
-    searcher = Searcher(settings.index_dir)
+    engine = open_engine(_settings(ctx))
     try:
         with _catalog(ctx) as catalog:
-            found = find(searcher, catalog, query, kind=None if kind == "any" else kind,
+            found = find(engine, catalog, query, kind=None if kind == "any" else kind,
                          language=options.pop("lang"), **options)
     finally:
-        searcher.close()
+        engine.close()
     if as_json:
         return _print({"total": len(found), "hits": [f.to_dict() for f in found]})
     for f in found:
@@ -314,8 +346,3 @@ def export_command(ctx: click.Context, slug: str, pdf, bag, paper: str, as_json:
             click.echo(f"{label}: {path}")
     click.echo(f"{result.items} items, {result.pages} pages ({paper.upper()} landscape),"
                f" {result.seconds:.1f} s")
-
-
-def register(cli: click.Group) -> None:
-    """Add the exhibition commands to the root group."""
-    cli.add_command(exhibit)

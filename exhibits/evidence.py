@@ -56,6 +56,7 @@ def caption_rows(exhibits: list[Exhibit], files: dict[str, str]) -> list[dict]:
             "title": item.title, "kind": item.kind, "access": item.access, "source": x.source,
             "file": files.get(sha), "sha256": sha, "page": entry.page,
             "crop": list(entry.crop) if entry.crop else None,
+            "clip": list(entry.clip) if entry.clip else None,  # seconds of the original
             "captions": {lang: entry.captions[lang] for lang in LANGUAGES if lang in entry.captions},
             "note": entry.note, "date": item.issued or item.date, "period": item.period,
             "places": item.places, "scale": item.scale, "creator": item.creator})

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from archive.catalog import Catalog
 from archive.errors import UsageError
 from search.analyzers import fold
-from search.query import Searcher, SearchRequest
+
+if TYPE_CHECKING:
+    from search.engine import SearchEngine
 
 __all__ = ["Finding", "find", "parse_period", "CIRCA_YEARS"]
 
@@ -70,7 +72,7 @@ def _contains(value: str | None, wanted: str | None) -> bool:
     return not wanted or fold(wanted) in fold(value or "")
 
 
-def find(searcher: Searcher, catalog: Catalog, query: str = "", *, kind: str | None = "map",
+def find(engine: SearchEngine, catalog: Catalog, query: str = "", *, kind: str | None = "map",
          places: Iterable[str] = (), period: str | None = None, creator: str | None = None,
          scale: str | None = None, language: str | None = None, audience: str = "staff",
          limit: int = 50) -> list[Finding]:
@@ -79,6 +81,7 @@ def find(searcher: Searcher, catalog: Catalog, query: str = "", *, kind: str | N
     Places must all match; the period matches dated items by year and historic material by any
     overlap; creator and scale are tone-blind substrings ("army map", "10,000").
     """
+    from search.query import SearchRequest  # the query side loads with a search, not the CLI
     year_from, year_to = parse_period(period)
     post = bool(creator or scale)
     names = [p.strip() for p in places if p and p.strip()]
@@ -87,7 +90,7 @@ def find(searcher: Searcher, catalog: Catalog, query: str = "", *, kind: str | N
                             year_from=year_from, year_to=year_to, audience=audience,
                             limit=_POST_LIMIT if post else limit)
     found = []
-    for hit in searcher.search(request, catalog).hits:
+    for hit in engine.search(request, catalog).hits:
         item = catalog.get_item(hit.id)
         if item is None or not (_contains(item.creator, creator) and _contains(item.scale, scale)):
             continue

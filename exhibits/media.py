@@ -11,7 +11,7 @@ from PIL import Image, ImageOps
 from archive.errors import CorruptFile
 from archive.render import mupdf_lock, render_page
 
-__all__ = ["Picture", "picture", "MIN_DPI", "RENDER_DPI", "MAX_DPI"]
+__all__ = ["Picture", "picture", "frame_picture", "MIN_DPI", "RENDER_DPI", "MAX_DPI"]
 
 MIN_DPI = 150  # an image is never printed larger than its pixels allow at this resolution
 RENDER_DPI = 200  # document pages are rendered at this resolution at their printed size
@@ -45,6 +45,13 @@ def picture(path: Path, mime: str, box: pymupdf.Rect, *, page: int | None = None
     except (OSError, ValueError, RuntimeError) as err:
         raise CorruptFile(f"cannot draw the original {path.name}: {err}") from err
     return None
+
+
+def frame_picture(jpeg: bytes, box: pymupdf.Rect) -> Picture:
+    """A film's frame (JPEG bytes, as ffmpeg gave it) fitted into `box`, never past MIN_DPI."""
+    with Image.open(io.BytesIO(jpeg)) as im:
+        size = im.size
+    return Picture(_fit(box, *size, largest=72 / MIN_DPI), jpeg, size)
 
 
 def _fit(box: pymupdf.Rect, width: float, height: float,

@@ -15,7 +15,7 @@ from archive.settings import Settings
 if TYPE_CHECKING:  # the pipeline is imported when `ttdn ingest` runs, not for every command
     from .pipeline import Progress
 
-__all__ = ["register"]
+__all__ = ["ingest_command"]
 
 
 class _Bar:
@@ -73,8 +73,3 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], lang: str | None
     else:
         click.echo("\n".join(summary.lines()))
     ctx.exit(summary.exit_code)
-
-
-def register(cli: click.Group) -> None:
-    """Add `ttdn ingest` to the root group."""
-    cli.add_command(ingest_command)

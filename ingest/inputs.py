@@ -9,6 +9,7 @@ from archive.errors import ArchiveError, UnsafeLink
 from archive.names import display_name, raw_name
 from archive.store import sha256_file
 
+from .disc_folder import is_video_ts
 from .metadata.manifest import Manifest, ManifestRow, is_manifest, merge_rows, read_manifest
 from .subtitles import is_sidecar_subtitle
 
@@ -24,6 +25,7 @@ class Input:
     row: ManifestRow | None = None
     raw: bytes | None = None  # the name's raw bytes when it is not valid UTF-8
     folder: Path | None = None  # the folder given to ingest it came from (None: a file given)
+    disc: Path | None = None  # a loose DVD: its VIDEO_TS folder, packed when read (disc_folder)
 
 
 @dataclass
@@ -69,10 +71,18 @@ def collect_inputs(paths: list[Path]) -> Inputs:
 def _collect_folder(folder: Path, inputs: Inputs) -> None:
     found: list[tuple[Path, str, str]] = []
     manifests: list[tuple[Path, str]] = []
+    discs: list[Path] = [folder] if is_video_ts(folder) else []  # VIDEO_TS given itself
     for path in sorted(folder.rglob("*")):
         relative_fs = path.relative_to(folder).as_posix()
         relative = display_name(relative_fs)
-        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(folder).parts):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if any(path.is_relative_to(disc) for disc in discs):
+            continue  # a file of a loose DVD: the disc is the item, not its parts
+        if is_video_ts(path):
+            discs.append(path)
+            continue
+        if not path.is_file():
             continue
         if is_manifest(path.name):  # at any depth: a manifest describes items, it is never one
             manifests.append((path, relative))
@@ -85,6 +95,8 @@ def _collect_folder(folder: Path, inputs: Inputs) -> None:
     for path, relative_fs, relative in found:
         _add_file(inputs, Input(path=path, source=relative, row=rows.pop(relative, None),
                                 raw=raw_name(relative_fs), folder=folder.absolute()), folder)
+    for disc in discs:
+        _add_disc(inputs, disc, folder, rows)
     for row in rows.values():
         inputs.problems.append((row.manifest, f"manifest {row.at} names {row.file}, "
                                 "which is not in the folder"))
@@ -153,6 +165,21 @@ def _fold(rows: dict[str, ManifestRow], key: str, row: ManifestRow, inputs: Inpu
         what = key if row.file else f"the record {row.source!r}"
         notes = merge_rows(kept, row, what, other_wins=True)
         inputs.problems.extend((row.manifest, note) for note in notes)
+
+
+def _add_disc(inputs: Inputs, video_ts: Path, folder: Path, rows: dict[str, ManifestRow]
+              ) -> None:
+    """A loose DVD: one input named by the folder that holds VIDEO_TS (`DISC`), whose manifest
+    row may name that folder or its VIDEO_TS."""
+    holder = video_ts.parent
+    if holder.is_relative_to(folder) and holder != folder:
+        relative_fs = holder.relative_to(folder).as_posix()
+    else:  # the disc folder (or its VIDEO_TS) was given itself: named by its own name
+        relative_fs = holder.name or "VIDEO_TS"
+    source = display_name(relative_fs)
+    row = rows.pop(source, None) or rows.pop(f"{source}/{video_ts.name}", None)
+    inputs.files.append(Input(path=video_ts, source=source, row=row, raw=raw_name(relative_fs),
+                              folder=folder.absolute(), disc=video_ts))
 
 
 def _add_file(inputs: Inputs, inp: Input, folder: Path) -> None:

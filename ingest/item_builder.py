@@ -9,17 +9,19 @@ from archive.catalog import now_iso
 from archive.models import Item, Page
 
 from .extraction import Extraction
-from .language import guess_languages
+from .language import guess_languages, main_language
 from .map_ocr import places_in_text
 from .metadata.citations import issuer_from_number, type_from_number
 from .metadata.filename import number_from_filename
 from .metadata.header import read_document
 from .metadata.manifest import ManifestRow
+from .metadata.titles import fallback_title, title_from_text
 from .normalize import strip_controls
 
 __all__ = ["build_item", "record_item", "ITEM_ID_LENGTH"]
 
 ITEM_ID_LENGTH = 16  # hex characters of the original's sha256
+_TITLE_OCR = 70  # mean OCR confidence a page needs for its heading to become the title
 _FROM_EXTRACTION = ("title", "date", "creator", "description", "rights", "identifier",
                     "publisher", "subject", "media")
 _FROM_HEADER = ("doc_number", "issued", "issuer", "doc_type", "signer", "signer_capacity",
@@ -47,6 +49,8 @@ def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow
         _apply(item, {"issued_place": header.place})
         cites = [c.doc_number for c in header.citations]
         _number_from_name(item, path)
+        if not header.title:  # no trích yếu: the text's own heading, never the file name
+            _apply(item, {"title": _text_title(item, path, pages)})
     _set_languages(item, pages)
     if item.kind == "map" and pages:  # the place names printed on a sheet say what it shows
         _apply(item, {"places": places_in_text("\n".join(p.text for p in pages))})
@@ -54,7 +58,7 @@ def build_item(sha256: str, ext: Extraction, pages: list[Page], row: ManifestRow
     if row:
         row.apply(item)
         item.warnings += row.problems
-    item.title = item.title or path.stem
+    item.title = item.title or fallback_title(item.doc_type, item.doc_number) or path.stem
     item.status = "warning" if item.warnings else "ok"
     _strip_controls(item)
     return item, cites
@@ -74,6 +78,22 @@ def _name_mismatch(path: Path, mime: str) -> list[str]:
         return []
     return [f"content and name disagree: the name ends in {path.suffix} but the content is "
             f"{mime}; archived as what the content is"]
+
+
+def _text_title(item: Item, path: Path, pages: list[Page]) -> str | None:
+    """The text's title when what extraction gave is missing or only the file's name."""
+    if item.title and not _names_the_file(item.title, path):
+        return item.title
+    # OCR read off a map or a stained scan is no title: only pages read with confidence.
+    texts = [p.text for p in pages if p.origin != "ocr" or (p.confidence or 0) >= _TITLE_OCR]
+    return title_from_text(texts, item.doc_type)
+
+
+def _names_the_file(title: str, path: Path) -> bool:
+    """Whether a title only repeats the file name ("69-2026-tt-bca", "scan_0001.pdf")."""
+    def plain(text: str) -> str:
+        return "".join(c for c in text.casefold() if c.isalnum())
+    return plain(title) in (plain(path.stem), plain(path.name))
 
 
 def _number_from_name(item: Item, path: Path) -> None:
@@ -111,7 +131,7 @@ def _set_languages(item: Item, pages: list[Page]) -> None:
     counts: Counter = Counter()
     for page in pages:
         found = guess_languages(page.text)
-        page.language = page.language or (found[0] if found else None)
+        page.language = page.language or main_language(page.text, found)
         counts.update(found)
     if counts:
         item.languages = [code for code, _ in counts.most_common()]

@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-__all__ = ["guess_languages", "tesseract_langs", "DEFAULT_OCR_LANG"]
+__all__ = ["guess_languages", "main_language", "tesseract_langs", "DEFAULT_OCR_LANG"]
 
 DEFAULT_OCR_LANG = "vie+eng"
 _TESSERACT = {"vi": "vie", "en": "eng", "zh": "chi_sim", "ja": "jpn", "ko": "kor", "fr": "fra"}
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
-# Letters only Vietnamese uses (beyond what French shares).
-_VIET = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.I)
-_FRENCH = re.compile(r"\b(le|la|les|des|et|est|du|une|pour|dans)\b", re.I)
-_LATIN_WORD = re.compile(r"\b[a-z]{2,}\b", re.I)
+# Letters only Vietnamese uses (beyond what French shares), matched in lower-cased text.
+_VIET = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+_WORD = re.compile(r"\w+")
+_CJK = ("zh", "ja", "ko")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+_FRENCH = ("le", "la", "les", "des", "et", "est", "du", "une", "pour", "dans")
+_EN = ("the", "and", "of", "to", "in", "is", "for", "with", "on", "by", "from")
 
 
 def guess_languages(text: str) -> list[str]:
@@ -22,8 +26,12 @@ def guess_languages(text: str) -> list[str]:
     >>> guess_languages("Lạng Sơn, Đồng Đăng 谅山 and the border")
     ['vi', 'zh', 'en']
     """
+    # Ingest calls this on every page: one lower-casing and one word scan serve every test
+    # below (a word-boundary alternation such as \b(the|and)\b matches exactly the words
+    # equal to one of its words, so counting words gives the same answer, several times faster).
+    low = text.lower()
     found = []
-    if len(_VIET.findall(text)) >= 3:
+    if len(_VIET.findall(low)) >= 3:
         found.append("vi")
     if _KANA.search(text):
         found.append("ja")
@@ -31,20 +39,47 @@ def guess_languages(text: str) -> list[str]:
         found.append("zh")
     if _HANGUL.search(text):
         found.append("ko")
-    latin = _LATIN_WORD.findall(_VIET.sub(" ", text))
-    if len(_FRENCH.findall(text)) >= 3:
+    words = Counter(_WORD.findall(low))
+    if sum(words[w] for w in _FRENCH) >= 3:
         found.append("fr")
-    elif (len(latin) >= 3 and "vi" not in found) or _english_share(text) > 0.3:
+    elif ("vi" not in found and _latin_words(low) >= 3) or _english_share(text, words) > 0.3:
         found.append("en")
     return found
 
 
-_EN = re.compile(r"\b(the|and|of|to|in|is|for|with|on|by|from)\b", re.I)
+def main_language(text: str, found: list[str] | None = None) -> str | None:
+    """The language most of a text is in (its page's `lang`), among those `guess_languages` finds.
+
+    guess_languages lists scripts in a fixed order, so a map's English lettering with two place
+    names in Han characters would otherwise be tagged Chinese:
+
+    >>> main_language("City plan sheet of Lang Son, Army Map Service 1944 谅山 同登")
+    'en'
+    """
+    found = guess_languages(text) if found is None else found
+    if len(found) < 2:
+        return found[0] if found else None
+    cjk = [code for code in found if code in _CJK]
+    others = [code for code in found if code not in _CJK]
+    if not cjk or not others:
+        return found[0]
+    # A Chinese or Japanese word is about two characters; a Korean syllable block, one.
+    cjk_words = (len(_HAN.findall(text)) + len(_KANA.findall(text))) / 2 + \
+        len(_HANGUL.findall(text))
+    latin_words = sum(1 for w in _WORD.findall(text.lower())
+                      if w.isalpha() and not _CJK_CHAR.search(w))
+    return cjk[0] if cjk_words > latin_words else others[0]
 
 
-def _english_share(text: str) -> float:
-    words = text.split()
-    return len(_EN.findall(text)) / len(words) * 4 if words else 0.0
+def _latin_words(low: str) -> int:
+    """Words of two or more ASCII letters once the Vietnamese-only letters are taken out."""
+    return sum(1 for w in _WORD.findall(_VIET.sub(" ", low))
+               if len(w) >= 2 and w.isascii() and w.isalpha())
+
+
+def _english_share(text: str, words: Counter) -> float:
+    total = len(text.split())
+    return sum(words[w] for w in _EN) / total * 4 if total else 0.0
 
 
 def tesseract_langs(languages: list[str] | None, default: str = DEFAULT_OCR_LANG) -> str:

@@ -10,11 +10,11 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from archive.catalog import Catalog, SeenFile, now_iso
-from archive.errors import (ArchiveError, ChangedWhileReading, InternalError, StorageFull,
-                            UnreadableFile)
+from archive.errors import (ArchiveError, ChangedWhileReading, IndexLocked, InternalError,
+                            SearchUnavailable, StorageFull, UnreadableFile)
 from archive.lock import home_lock
 from archive.models import Event, FileRecord, Page, QuarantineEntry
 from archive.names import display_name
@@ -25,11 +25,15 @@ from .bounds import Deadline
 from .extraction import Extraction, OcrJob, PageText
 from .inputs import Input, Inputs, collect_inputs
 from .language import DEFAULT_OCR_LANG, tesseract_langs
+from .linking import RecordLinks, stricter
 from .metadata.manifest import ManifestRow
 from .ocr_pool import start_ocr_pool
 from .quarantine_names import safe_name
 from .seen import plan_reads, stat_file
 from .summary import IngestSummary
+
+if TYPE_CHECKING:
+    from search.engine import SearchEngine
 
 # Extractors (PyMuPDF, Pillow), the OCR worker, Tesseract's wrapper and the search index are
 # imported where first needed: a re-run over unchanged files needs none of them (~0.5 s).
@@ -73,16 +77,25 @@ class _Run:
         self.store = ObjectStore(settings.objects_dir)
         self.summary = IngestSummary()
         self.on_progress = on_progress
-        self._ix = None  # opened at the first write: a run that indexes nothing never opens it
+        self._engine = None  # opened at the first write: a run that indexes nothing never opens it
+        # The warning given when the engine was locked or down: then only the last flush indexes.
+        self._index_waiting: tuple[str, str] | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[Future, tuple[_Work, OcrJob]] = {}
         self.done = 0
         self.total = 0
+        self.links = RecordLinks(catalog)  # records on a shelf <-> their digitised files
+        # Content whose OCR is running -> other inputs of the same content, waiting for it; and
+        # inputs to read again because the copy they waited for was refused.
+        self.reading: dict[str, list[tuple[Input, SeenFile]]] = {}
+        self.again: list[Input] = []
 
     # -- one file ------------------------------------------------------------------------------
 
     def ingest_file(self, inp: Input) -> None:
         """Hash the file; skip it if archived; else extract it and queue its OCR pages."""
+        if inp.disc is not None:
+            return self._ingest_disc(inp)
         from .registry import check_size
         try:
             check_size(inp.path, self.settings)  # before hashing: a huge file costs no read
@@ -91,12 +104,33 @@ class _Run:
             existing = self.catalog.item_id_for_sha(sha256)
         except Exception as err:  # every failure of one file is that file's entry (_fail)
             return self._fail(inp, None, err)
-        seen = _with_sha(seen, sha256)
+        self._ingest_hashed(inp, _with_sha(seen, sha256), existing)
+
+    def _ingest_disc(self, inp: Input) -> None:
+        """A loose VIDEO_TS folder: packed into one tar (its original), then read as a file."""
+        from .disc_folder import pack_video_ts
+        try:
+            seen = stat_file(inp.path, inp.source)  # the folder's files, before packing
+            pack = pack_video_ts(inp.disc, self.settings, name=Path(inp.source).name)
+        except Exception as err:
+            return self._fail(inp, None, err)
+        packed = Input(pack.path, inp.source, inp.row, inp.raw, inp.folder, disc=inp.disc)
+        try:
+            existing = self.catalog.item_id_for_sha(pack.sha256)
+            self._ingest_hashed(packed, _with_sha(seen, pack.sha256), existing)
+        finally:
+            if not any(work.input is packed for work, _ in self.futures.values()):
+                pack.remove()  # a disc has no OCR pages queued: archived or refused by now
+
+    def _ingest_hashed(self, inp: Input, seen: SeenFile, existing: str | None) -> None:
+        sha256 = seen.sha256
         # Progress, OCR queueing and index writes stay outside the per-file guard: their failure
         # is the run's, and must never quarantine a file that was archived.
         if existing:
             if self._guard(inp, sha256, self._already_archived, existing, inp, seen):
                 self._advance()
+        elif sha256 in self.reading:  # a copy of a file still being OCRed: wait, don't OCR twice
+            self.reading[sha256].append((inp, seen))
         elif work := self._guard(inp, sha256, self._extract, inp, seen):
             self._queue_ocr(work)
 
@@ -114,7 +148,9 @@ class _Run:
         deadline = Deadline(self.settings)
         extraction = extract_file(inp.path, lang=self._lang_for(inp.row),
                                   kind_hint=_hint(inp.row, "kind"), settings=self.settings)
-        return _Work(inp, seen.sha256, seen.size, extraction, seen,
+        # A packed disc's stat is its folder's; the original is the tar.
+        size = inp.path.stat().st_size if inp.disc is not None else seen.size
+        return _Work(inp, seen.sha256, size, extraction, seen,
                      {p.n: p for p in extraction.pages}, deadline=deadline)
 
     def refuse_unread(self, inp: Input, err: ArchiveError) -> None:
@@ -137,7 +173,12 @@ class _Run:
 
     def _apply_row(self, item_id: str, row: ManifestRow) -> bool:
         item = self.catalog.get_item(item_id)
+        before = item.access
         changed = row.apply(item)
+        if before != item.access and self.links.is_linked(item):
+            # Two rows (the record's, the file's) describe one item: the stricter access holds.
+            item.access = stricter(before, item.access)
+            changed = [name for name in changed if name != "access" or item.access != before]
         if changed:
             self.catalog.update_item(item, actor="manifest", detail={"fields": changed})
         return bool(changed)
@@ -149,6 +190,7 @@ class _Run:
             return self._finish(work)
         from .ocr import run_ocr_job
         pool = self.start_pool()
+        self.reading[work.sha256] = []
         work.waiting = len(work.extraction.ocr_jobs)
         for job in work.extraction.ocr_jobs:
             while len(self.futures) >= self.jobs * 3:
@@ -184,6 +226,7 @@ class _Run:
                 del self.futures[future]
         work.waiting = -1  # never finished now, whatever comes back
         self._fail(work.input, work.sha256, work.deadline.error(f"{done} of {total} pages OCRed"))
+        self._settle(work.sha256)
 
     def drain(self) -> None:
         """Wait for every queued OCR page and finish its item."""
@@ -194,13 +237,32 @@ class _Run:
 
     # -- archive -------------------------------------------------------------------------------
 
+    def _settle(self, sha256: str) -> None:
+        """The inputs that waited for this content: other sources of its item now, or, when the
+        copy they waited for was refused, read again for an answer of their own."""
+        item_id = self.catalog.item_id_for_sha(sha256)
+        for inp, seen in self.reading.pop(sha256, ()):
+            if item_id is None:
+                self.again.append(inp)
+            elif self._guard(inp, sha256, self._already_archived, item_id, inp, seen):
+                self._advance()
+
+    def read_again(self) -> None:
+        """Read the inputs whose same-content copy was refused while they waited (see _settle)."""
+        while self.again:
+            self.ingest_file(self.again.pop(0))
+            self.drain()
+
     def _finish(self, work: _Work) -> None:
-        if self._guard(work.input, work.sha256, self._archive, work):
+        archived = self._guard(work.input, work.sha256, self._archive, work)
+        self._settle(work.sha256)
+        if archived:
             self._advance(indexed=True)
             from archive.pyramids import build_image_pyramids  # pyvips: loaded when needed
             try:
                 build_image_pyramids(self.settings, work.sha256, work.extraction.mime,
-                                     len(work.pages))
+                                     len(work.pages), scanned=any(
+                                         p.origin == "ocr" for p in work.pages.values()))
             except Exception as err:  # archived already: the first IIIF request builds the tiles
                 log.warning("%s: tiles not built (%s); `ttdn verify` will name them",
                             work.input.source, err)
@@ -218,11 +280,18 @@ class _Run:
         if ext.thumbnail:
             files.append(FileRecord(self.store.put_bytes(ext.thumbnail), "image/jpeg",
                                     len(ext.thumbnail), "thumbnail"))
-        event = Event(item.id, "ingested", "ingest", now_iso(),
-                      {"source": work.input.source, "pages": len(pages), "mime": ext.mime})
-        raw = {work.input.source: work.input.raw} if work.input.raw else None
-        self.catalog.save_item(item, pages=pages, files=files, sources=[work.input.source],
-                               event=event, cites=cites, raw_sources=raw)
+        folder = work.input.disc is not None  # a loose disc is named by its folder's whole name
+        record_id = self.links.record_for(work.input.row, work.input.source, folder=folder)
+        if record_id:
+            item = self.links.attach(record_id, item, pages=pages, files=files, cites=cites,
+                                     source=work.input.source, raw=work.input.raw)
+        else:
+            event = Event(item.id, "ingested", "ingest", now_iso(),
+                          {"source": work.input.source, "pages": len(pages), "mime": ext.mime})
+            raw = {work.input.source: work.input.raw} if work.input.raw else None
+            self.catalog.save_item(item, pages=pages, files=files, sources=[work.input.source],
+                                   event=event, cites=cites, raw_sources=raw)
+        self.links.file_archived(item.id, work.input.row, work.input.source, folder=folder)
         self.catalog.record_seen(work.seen)
         self.summary.added.append(work.input.source)
         self.summary.pages += len(pages)
@@ -244,10 +313,19 @@ class _Run:
             changed = self._apply_row(row.record_id, row)
             (self.summary.updated if changed else self.summary.unchanged).append(row.source)
             return True
+        linked, already = self.links.file_of_record(row, self.summary.warnings)
+        if linked and already and not rows_changed:
+            self.summary.unchanged.append(row.source)  # its manifest is as last applied
+            return True
+        if linked:
+            changed = self._apply_row(linked, row) if already else self.links.link(linked, row)
+            (self.summary.updated if changed else self.summary.unchanged).append(row.source)
+            return True
         from .item_builder import record_item
         item = record_item(row)
         self.catalog.save_item(item, sources=[row.source], event=Event(
             item.id, "ingested", "ingest", now_iso(), {"source": row.source, "record": True}))
+        self.links.record_made(item.id, item.identifier)
         self.summary.added.append(row.source)
         return True
 
@@ -316,24 +394,36 @@ class _Run:
     # -- index and progress --------------------------------------------------------------------
 
     @property
-    def ix(self):
-        """The search index, opened on first use."""
-        if self._ix is None:
-            from search.index import open_index
-            self._ix = open_index(self.settings.index_dir)
-        return self._ix
+    def engine(self) -> SearchEngine:
+        """The search engine TTDN_SEARCH names (search/engine.py), opened on first use."""
+        if self._engine is None:
+            from search.engine import open_engine
+            self._engine = open_engine(self.settings)
+        return self._engine
 
     def flush_index(self, *, force: bool = True) -> None:
         """Index what the catalog holds and the index lacks: all of it, or only a full batch."""
-        if force:
-            if self.catalog.dirty_items(1):  # nothing to index: the index is never opened
-                from search.index import sync_index
-                self.summary.indexed += sync_index(self.ix, self.catalog,
-                                                   batch=self.settings.index_batch)
-            return
-        pending = self.catalog.dirty_items(self.settings.index_batch)
-        if len(pending) >= self.settings.index_batch:
-            self.summary.indexed += index_items(self.ix, self.catalog, pending)
+        if not force and self._index_waiting:
+            return  # the engine failed this run: only the last flush tries again
+        try:
+            if force:
+                if self.catalog.dirty_items(1):  # nothing to index: the engine is never opened
+                    self.summary.indexed += self.engine.sync(self.catalog,
+                                                             batch=self.settings.index_batch)
+                if self._index_waiting:  # caught up after all: nothing is left to say
+                    self.summary.warnings.remove(self._index_waiting)
+                    self._index_waiting = None
+                return
+            pending = self.catalog.dirty_items(self.settings.index_batch)
+            if len(pending) >= self.settings.index_batch:
+                self.summary.indexed += index_items(self.engine, self.catalog, pending)
+        except (IndexLocked, SearchUnavailable) as err:
+            # Archiving goes on: what is archived stays marked for indexing in the catalog, so
+            # this run's last flush, the next ingest or `ttdn reindex` catches up.
+            if not self._index_waiting:
+                self._index_waiting = ("(search index)", f"{err}; what was archived is kept and "
+                                       "is indexed by the next `ttdn ingest` or `ttdn reindex`")
+                self.summary.warnings.append(self._index_waiting)
 
     def _advance(self, *, indexed: bool = False) -> None:
         self.done += 1
@@ -354,6 +444,12 @@ class _Run:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def close_engine(self) -> None:
+        """Release the search engine after the run's last index write."""
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
 
 def extract_file(path: Path, **options) -> Extraction:
     """Extract one file's text and pages (ingest/registry.py, loaded on first use)."""
@@ -361,10 +457,9 @@ def extract_file(path: Path, **options) -> Extraction:
     return extract(path, **options)
 
 
-def index_items(ix, catalog: Catalog, versions: list[tuple[str, int]]) -> int:
-    """Index these item versions in one commit (search/index.py, loaded on first use)."""
-    from search.index import index_items as index
-    return index(ix, catalog, versions)
+def index_items(engine: SearchEngine, catalog: Catalog, versions: list[tuple[str, int]]) -> int:
+    """Index these item versions in one commit through the search engine."""
+    return engine.index_items(catalog, versions)
 
 
 def _with_sha(seen: SeenFile, sha256: str) -> SeenFile:
@@ -431,6 +526,8 @@ def _run(inputs: Inputs, settings: Settings, lang: str, jobs: int | None,
         if any(i.path.suffix.lower() in _OCR_SUFFIXES for i in plan.to_read):
             run.start_pool()  # the workers load while the first files are read
         run.store.clean_temp()
+        from .disc_folder import clean_packs
+        clean_packs(settings)
         run.total = len(inputs.files) + len(inputs.refused)
         run.summary.warnings.extend(inputs.problems)
         for source, err in inputs.bad_manifests:
@@ -449,6 +546,7 @@ def _run(inputs: Inputs, settings: Settings, lang: str, jobs: int | None,
                     run.ingest_file(inp)
                 run.collect(block=False)
             run.drain()
+            run.read_again()
             if plan.new_prints:  # every row is applied: the next run may skip the manifests
                 catalog.record_manifest_prints(plan.new_prints)
         except Exception as err:  # not one file's fault (those are caught per file): the run's
@@ -459,6 +557,8 @@ def _run(inputs: Inputs, settings: Settings, lang: str, jobs: int | None,
             run.flush_index()  # what was archived gets indexed, even after a failure
         except Exception as err:
             _run_failed(run, err)
+        finally:
+            run.close_engine()
     run.summary.seconds = time.monotonic() - started
     return run.summary
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from archive.catalog import Catalog, SeenFile
 
+from .disc_folder import folder_stat, is_folder
 from .inputs import Input, Inputs
 
 __all__ = ["ReadPlan", "plan_reads", "stat_file", "unchanged"]
@@ -34,8 +35,11 @@ def stat_file(path: Path, source: str) -> SeenFile:
     """The file's stat as a SeenFile (hash still empty); take it before reading the file."""
     seen_ns = time.time_ns()
     st = os.stat(path)
-    return SeenFile(os.fsencode(os.path.abspath(path)), source, st.st_size, st.st_mtime_ns,
-                    st.st_ctime_ns, st.st_ino, seen_ns)
+    size, mtime_ns, ctime_ns = st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    if is_folder(st):  # a loose DVD's VIDEO_TS: judged by its files' stats together
+        size, mtime_ns, ctime_ns = folder_stat(Path(path), st)
+    return SeenFile(os.fsencode(os.path.abspath(path)), source, size, mtime_ns, ctime_ns,
+                    st.st_ino, seen_ns)
 
 
 def unchanged(recorded: SeenFile | None, now: SeenFile) -> bool:

@@ -1,17 +1,22 @@
-"""The search layer: Whoosh behind a small interface of its own (see DESIGN.md).
+"""The search layer: one interface of its own, with Whoosh (or Solr) behind it (see DESIGN.md).
 
-Index: ``search.index`` (``open_index``, ``index_items``, ``sync_index``, ``rebuild_index``).
-Query: ``search.query`` (``Searcher`` with ``search``, ``autocomplete``, ``more_like_this``;
-``SearchRequest``, ``SearchResult``, ``Hit``). Access rules: ``search.access``.
+Interface: ``search.engine`` (``open_engine(settings)`` -> a ``SearchEngine``: ``search``,
+``autocomplete``, ``more_like_this``, ``refresh``, ``index_items``, ``remove_items``, ``sync``,
+``rebuild``, ``indexed_item_ids``); requests and results are ``search.query``'s
+``SearchRequest``, ``SearchResult``, ``Hit``. Access rules: ``search.access``. Everything else
+(``index``, ``query.Searcher``, ``snapshot``…) is the Whoosh engine's inside: only ``search/``
+uses it.
 """
 from __future__ import annotations
 
-__all__ = ["Searcher", "SearchRequest", "SearchResult", "Hit", "open_index", "index_items",
-           "sync_index", "rebuild_index"]
+__all__ = ["SearchEngine", "WhooshEngine", "open_engine", "SearchRequest", "SearchResult", "Hit"]
 
 
 def __getattr__(name: str):
-    """Import on first use, so `import search.index` (ingest) does not load the query side."""
+    """Import on first use, so `import search` loads neither Whoosh nor the query side."""
+    if name in ("SearchEngine", "WhooshEngine", "open_engine"):
+        from . import engine
+        return getattr(engine, name)
     if name in ("Searcher", "SearchRequest", "SearchResult", "Hit"):
         from . import query
         return getattr(query, name)

@@ -9,14 +9,19 @@ Anything else (phrases, prefixes, NOT, labels) goes through Whoosh's matchers.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
 from .pages import PositionReader
 from .phrase import phrase_starts
+from .postings import entries
 from .schema import TEXT_FIELDS
 
-__all__ = ["term_groups", "scoring_leaves", "BulkScorer"]
+__all__ = ["term_groups", "scoring_leaves", "BulkScorer", "CACHED_POSTINGS"]
+
+CACHED_POSTINGS = 200_000  # postings (docnum -> frequency) kept per searcher: ~20 MB
 
 
 def term_groups(query: Q.Query) -> list[list[Q.Term]] | None:
@@ -58,12 +63,14 @@ def scoring_leaves(query: Q.Query) -> list[Q.Query] | None:
 
 
 class BulkScorer:
-    """Scores term groups over one searcher; caches field lengths for its lifetime."""
+    """Scores term groups over one searcher; caches field lengths and recent terms' postings."""
 
     def __init__(self, searcher) -> None:
         self.searcher = searcher
         self._lengths: dict[str, list[int]] = {}
         self._terms: dict[tuple[str, str], tuple[float, float, float]] = {}
+        self._weights: OrderedDict[tuple[str, str], dict[int, float]] = OrderedDict()
+        self._cached = 0  # postings held in _weights
 
     def doc_scores(self, leaves: list[Q.Query], docnums: list[int]) -> dict[int, float]:
         """A matching document's score, as the sum of the scores of the leaves it matches.
@@ -152,22 +159,39 @@ class BulkScorer:
 
     def term_scores(self, term: Q.Term) -> dict[int, float]:
         """BM25F of one term (times its boost) for every document holding it."""
-        searcher, field = self.searcher, term.fieldname
+        field = term.fieldname
         num, base, per_length = self._constants(field, term.text)
         num *= term.boost
-        lengths, out = self._field_lengths(field), {}
-        for sub, offset in searcher.leaf_searchers():
-            try:
-                matcher = sub.reader().postings(field, term.text)
-            except TermNotFound:
-                continue
-            active, id_, weight, next_ = (matcher.is_active, matcher.id, matcher.weight,
-                                          matcher.next)
-            while active():
-                docnum, tf = id_() + offset, weight()
-                out[docnum] = num * tf / (tf + base + per_length * lengths[docnum])
-                next_()
-        return out
+        lengths = self._field_lengths(field)
+        return {docnum: num * tf / (tf + base + per_length * lengths[docnum])
+                for docnum, tf in self.term_weights(field, term.text).items()}
+
+    def term_weights(self, field: str, text: str) -> dict[int, float]:
+        """The term's frequency (posting weight) in every document holding it (do not modify).
+
+        Kept for this index generation, least recently used dropped past
+        :data:`CACHED_POSTINGS` postings: a common word's postings carry its positions, so
+        reading them (unpickling every block) is most of what scoring it costs, and the same
+        common words come back query after query and step after step of one search.
+        """
+        key = (field, text)
+        found = self._weights.get(key)
+        if found is not None:
+            self._weights.move_to_end(key)
+            return found
+        found = {}
+        for sub, offset in self.searcher.leaf_searchers():
+            found.update((local + offset, tf) for local, tf in entries(sub.reader(), field, text))
+        self._weights[key] = found
+        self._cached += len(found)
+        while self._cached > CACHED_POSTINGS and len(self._weights) > 1:
+            self._cached -= len(self._weights.popitem(last=False)[1])
+        return found
+
+    def weight_score(self, field: str, text: str, tf: float, docnum: int) -> float:
+        """BM25F of a term (boost 1) occurring `tf` times in a document, as term_scores gives."""
+        num, base, per_length = self._constants(field, text)
+        return num * tf / (tf + base + per_length * self._field_lengths(field)[docnum])
 
     def _field_lengths(self, field: str) -> list[int]:
         """Every document's length in this field (1 when empty, as Whoosh's scorer reads it)."""

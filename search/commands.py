@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from contextlib import closing
 
 import click
 
@@ -12,11 +13,12 @@ from archive.errors import NotFound, UsageError
 from archive.lock import home_lock
 from archive.settings import Settings
 
-from .index import rebuild_index
-from .query import Searcher, SearchRequest
-from .verify import verify_archive
+from .engine import open_engine
 
-__all__ = ["register"]
+# The query side (Whoosh, the gazetteer) is imported inside the commands that need it: every
+# `ttdn` call loads this module, `ttdn --help` included.
+
+__all__ = ["complete_command", "reindex_command", "search_command", "similar_command", "verify_command"]
 
 _TAGS = re.compile(r"</?mark>")
 
@@ -40,14 +42,13 @@ _TAGS = re.compile(r"</?mark>")
 def search_command(ctx: click.Context, query: str, as_json: bool, filters: tuple[str, ...],
                    **options) -> None:
     """Search the archive; accents are optional (`lang son` finds `Lạng Sơn`)."""
+    from .query import SearchRequest
     settings: Settings = ctx.obj["settings"]
     request = SearchRequest(query=query, filters=_filters(filters), **options)
-    searcher = Searcher(settings.index_dir)
-    try:
-        with Catalog(settings.catalog_path) as catalog:
-            result = searcher.search(request, catalog)
-    finally:
-        searcher.close()
+    with closing(open_engine(settings)) as engine, Catalog(settings.catalog_path) as catalog:
+        result = engine.search(request, catalog)
+    for notice in result.notices:  # what was repaired in the query: stdout stays the results
+        click.echo(f"Note: {notice.message}", err=True)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -76,7 +77,7 @@ def _print(result) -> None:
         pages = f" pages {', '.join(map(str, hit.pages))}" if hit.pages else ""
         click.echo(f"\n{hit.id}  [{hit.kind}, {hit.access}] {hit.title}\n  {hit.source}{pages}")
         if hit.snippet:
-            click.echo(f"  … {html.unescape(_TAGS.sub('', hit.snippet))}")
+            click.echo(f"  {html.unescape(_TAGS.sub('', hit.snippet))}")  # its own "…" 
 
 
 @click.command("similar")
@@ -90,15 +91,11 @@ def similar_command(ctx: click.Context, item: str, limit: int, as_json: bool,
                     audience: str) -> None:
     """Items like ITEM (an id or a source), by the telling words of its text."""
     settings: Settings = ctx.obj["settings"]
-    searcher = Searcher(settings.index_dir)
-    try:
-        with Catalog(settings.catalog_path) as catalog:
-            item_id = catalog.resolve(item)
-            if item_id is None:
-                raise NotFound(f"no item {item!r}")
-            result = searcher.more_like_this(item_id, catalog, audience=audience, limit=limit)
-    finally:
-        searcher.close()
+    with closing(open_engine(settings)) as engine, Catalog(settings.catalog_path) as catalog:
+        item_id = catalog.resolve(item)
+        if item_id is None:
+            raise NotFound(f"no item {item!r}")
+        result = engine.more_like_this(item_id, catalog, audience=audience, limit=limit)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -114,11 +111,8 @@ def similar_command(ctx: click.Context, item: str, limit: int, as_json: bool,
 def complete_command(ctx: click.Context, text: str, limit: int, audience: str) -> None:
     """Autocomplete TEXT as the web's search box does (JSON: titles and terms)."""
     settings: Settings = ctx.obj["settings"]
-    searcher = Searcher(settings.index_dir)
-    try:
-        out = searcher.autocomplete(text, audience=audience, limit=limit)
-    finally:
-        searcher.close()
+    with closing(open_engine(settings)) as engine:
+        out = engine.autocomplete(text, audience=audience, limit=limit)
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
 
 
@@ -127,8 +121,9 @@ def complete_command(ctx: click.Context, text: str, limit: int, audience: str) -
 def reindex_command(ctx: click.Context) -> None:
     """Rebuild the search index from the catalog."""
     settings: Settings = ctx.obj["settings"]
-    with home_lock(settings.home, "reindex"), Catalog(settings.catalog_path) as catalog:
-        count = rebuild_index(settings, catalog)
+    with home_lock(settings.home, "reindex"), Catalog(settings.catalog_path) as catalog, \
+            closing(open_engine(settings)) as engine:
+        count = engine.rebuild(catalog)
     click.echo(f"indexed: {count} items")
 
 
@@ -138,6 +133,7 @@ def reindex_command(ctx: click.Context) -> None:
 def verify_command(ctx: click.Context, as_json: bool) -> None:
     """Check every object's hash and that the index holds exactly the catalog's items."""
     settings: Settings = ctx.obj["settings"]
+    from .verify import verify_archive  # PyMuPDF and libvips, for this command only
     report = verify_archive(settings)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -148,10 +144,3 @@ def verify_command(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"PROBLEM {problem}")
         click.echo("verify: OK" if report.ok else f"verify: {len(report.problems)} problem(s)")
     ctx.exit(0 if report.ok else 1)
-
-
-def register(cli: click.Group) -> None:
-    """Add the search layer's commands to the root group."""
-    for command in (search_command, similar_command, complete_command, reindex_command,
-                    verify_command):
-        cli.add_command(command)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,23 +19,23 @@ from archive.errors import NotFound, UsageError
 from archive.settings import Settings
 from archive.users import Users
 
-from .index import open_index, sync_index
-from .query import Searcher, SearchRequest
+from .engine import SearchEngine, open_engine
 
-__all__ = ["register", "result_ids"]
+if TYPE_CHECKING:  # the query side (Whoosh) loads when a command runs, not with `ttdn --help`
+    from .query import SearchRequest
+
+__all__ = ["result_ids", "edit_command"]
 
 _MAX_ITEMS = 100_000  # one command's reach; larger edits are a rebuild, not a bulk edit
 
 
-def result_ids(searcher: Searcher, catalog: Catalog, request: SearchRequest) -> list[str]:
+def result_ids(engine: SearchEngine, catalog: Catalog, request: SearchRequest) -> list[str]:
     """Every item id a search finds (all pages), in the result's order."""
-    first = searcher.search(SearchRequest(**{**request.__dict__, "limit": 1, "page": 1,
-                                             "suggest": False}), catalog)
+    first = engine.search(replace(request, limit=1, page=1, suggest=False), catalog)
     if first.total == 0:
         return []
-    whole = SearchRequest(**{**request.__dict__, "limit": min(first.total, _MAX_ITEMS),
-                             "page": 1, "suggest": False})
-    return [hit.id for hit in searcher.search(whole, catalog).hits]
+    whole = replace(request, limit=min(first.total, _MAX_ITEMS), page=1, suggest=False)
+    return [hit.id for hit in engine.search(whole, catalog).hits]
 
 
 def _filters(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -77,19 +80,19 @@ def _print(preview: EditPreview) -> None:
 def edit_command(ctx: click.Context, query: str, filters: tuple[str, ...], user_name: str,
                  sets, adds, removes, dry_run: bool, yes: bool, as_json: bool) -> None:
     """Change access, collection, places, subjects or lead unit of every item a search finds."""
+    from .query import SearchRequest
     settings: Settings = ctx.obj["settings"]
     changes = [*parse_changes(sets), *parse_changes(adds, op="add"),
                *parse_changes(removes, op="remove")]
-    with Catalog(settings.catalog_path) as catalog:
+    with Catalog(settings.catalog_path) as catalog, closing(open_engine(settings)) as engine:
         user = Users(catalog).get(user_name)
         if user is None or not user.active:
             raise NotFound(f"no active account is named {user_name!r}; see `ttdn user list`")
-        with Searcher(settings.index_dir) as searcher:
-            ids = result_ids(searcher, catalog, SearchRequest(
-                query=query, filters=_filters(filters), audience=user.audience))
+        ids = result_ids(engine, catalog, SearchRequest(
+            query=query, filters=_filters(filters), audience=user.audience))
 
         def sync() -> int:
-            return sync_index(open_index(settings.index_dir), catalog, batch=settings.index_batch)
+            return engine.sync(catalog, batch=settings.index_batch)
 
         preview = edit_items(catalog, sync, user, ids, changes, dry_run=True)
         if dry_run or not preview.changing:
@@ -111,8 +114,3 @@ def _emit(preview: EditPreview, as_json: bool) -> None:
         _print(preview)
         if preview.applied and not preview.indexed:
             click.echo("Saved; the search index was busy and catches up at the next sync.")
-
-
-def register(cli: click.Group) -> None:
-    """Add `ttdn edit` to the root group."""
-    cli.add_command(edit_command)

@@ -1,5 +1,8 @@
 """Open, write and rebuild the Whoosh index, always from the catalog (the index is derived).
 
+Behind ``engine.WhooshEngine``: outside ``search/`` (tests and the bench aside) no code holds
+a Whoosh index.
+
 One document per item (see ``schema.py``): metadata and text, each page's starting position,
 and the item's autocomplete vocabulary. Writes are batched: ingest commits every
 ``TTDN_INDEX_BATCH`` items; a rebuild writes everything through one writer, in parallel
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.index import Index, LockError
 
 from archive.catalog import Catalog
 from archive.errors import IndexLocked
@@ -27,7 +30,7 @@ from .schema import build_schema
 from .tokens import tokenize_pages
 from .vocab import vocab_terms
 
-__all__ = ["open_index", "writer", "index_items", "sync_index", "rebuild_index",
+__all__ = ["open_index", "writer", "index_items", "remove_items", "sync_index", "rebuild_index",
            "indexed_item_ids", "item_documents", "write_documents"]
 
 log = logging.getLogger(__name__)
@@ -37,7 +40,7 @@ _LOCK_WAIT = 60.0  # seconds a writer waits for another process's lock
 _PARALLEL_FROM_PAGES = 10_000
 
 
-def open_index(directory: Path, *, upgrade: bool = True):
+def open_index(directory: Path, *, upgrade: bool = True) -> Index:
     """The index in `directory`, created empty when missing; `upgrade` adds any new fields.
 
     Readers pass ``upgrade=False``: adding fields takes the write lock.
@@ -60,7 +63,7 @@ def open_index(directory: Path, *, upgrade: bool = True):
 
 
 @contextmanager
-def writer(ix, *, procs: int = 1) -> Iterator:
+def writer(ix: Index, *, procs: int = 1) -> Iterator:
     """A writer that commits when the block ends and cancels (never half-commits) on error."""
     try:
         w = ix.writer(timeout=_LOCK_WAIT, delay=0.25, procs=procs,
@@ -88,6 +91,7 @@ def _facets(item: Item) -> dict:
     values = {
         "kind": item.kind, "access": item.access, "collection": item.collection,
         "lead_unit": item.lead_unit, "issuer": item.issuer, "doc_type": item.doc_type,
+        "creator": item.creator,
         "languages": ",".join(item.languages), "places": ",".join(item.places),
         "subjects": ",".join(item.subject), "year": item.year or 0,
         "date": item.issued or item.date or item.period,
@@ -130,7 +134,7 @@ def write_documents(w, catalog: Catalog, item_ids: list[str], *, replace: bool =
                 w.add_document(**doc)
 
 
-def index_items(ix, catalog: Catalog, versions: list[tuple[str, int]]) -> int:
+def index_items(ix: Index, catalog: Catalog, versions: list[tuple[str, int]]) -> int:
     """(Re)index these items from the catalog in one commit, then note it in the catalog."""
     if not versions:
         return 0
@@ -140,7 +144,15 @@ def index_items(ix, catalog: Catalog, versions: list[tuple[str, int]]) -> int:
     return len(versions)
 
 
-def sync_index(ix, catalog: Catalog, *, batch: int = 50) -> int:
+def remove_items(ix: Index, item_ids: list[str]) -> int:
+    """Delete these items' documents in one commit; the number of documents deleted."""
+    if not item_ids:
+        return 0
+    with writer(ix) as w:
+        return sum(w.delete_by_term("item_id", item_id) for item_id in item_ids)
+
+
+def sync_index(ix: Index, catalog: Catalog, *, batch: int = 50) -> int:
     """Bring the index up to the catalog: index every item whose newest version it lacks."""
     done = 0
     while versions := catalog.dirty_items(batch):

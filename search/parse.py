@@ -4,7 +4,10 @@ Free words are looked up in the exact and folded twins of title, content and doc
 exact ones boosted (see ``schema.TEXT_FIELDS``); words are ANDed. The syntax: "phrases"~slop,
 AND/OR/NOT (and VÀ/HOẶC/KHÔNG), -word, (groups), trailing * for prefixes, and field queries
 with Vietnamese or English names (``loai:bando``, ``nam:1940..1950``, ``so:51/KH-UBND``…).
-Whatever the text, :func:`parse_query` returns a query or raises :class:`UsageError`.
+Whatever the text, :func:`parse_query` returns a query or raises :class:`UsageError` (a
+:class:`QuerySyntaxError`, translatable). :func:`parse_search`, what the search runs, forgives
+what it can repair: an unclosed quote or "(" is closed at the end, a stray ")" left out, a
+reversed year or date range swapped, each with a :class:`~search.notices.Notice`.
 :func:`filter_query` builds facet and option filters normalized the way the index stores them.
 
 >>> from search.schema import build_schema
@@ -21,10 +24,12 @@ from dataclasses import dataclass, field as dataclass_field
 from whoosh.fields import NUMERIC, Schema
 from whoosh.query import And, Every, Not, NumericRange, Or, Prefix, Query, Term
 
-from archive.errors import UsageError
+from archive.errors import QuerySyntaxError
 from search.analyzers import fold, normalize_label
 from search.expand import EXPANDABLE_FIELDS, EXPANSION_BOOST, place_run, scaled
 from search.gazetteer import Gazetteer
+from search.lexer import MAX_QUERY_LENGTH, Lexeme, lex, prepare
+from search.notices import N_, Notice
 from search.phrase import PositionalPhrase as Phrase
 from search.question import Part, function_texts, plain_parts, split_runs, toneless_fields, \
     vi_operators_apply
@@ -34,39 +39,13 @@ from search.syntax import ACCESS, KINDS, LANGUAGES, alias, date_query, field_nam
 
 __all__ = ["parse_query", "parse_search", "ParsedQuery", "filter_query", "MAX_QUERY_LENGTH"]
 
-MAX_QUERY_LENGTH = 1000  # characters; longer text is a pasted document, not a query
 _MAX_DEPTH = 12  # nested groups and NOTs; keeps the recursive parser far from Python's limit
-
-# Typed look-alikes: curly and angle quotes start phrases, dash variants are "-".
-_QUERY_MAP = str.maketrans({**{c: '"' for c in "\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02"},
-                            **{c: "-" for c in "\u00ad\u2010\u2011\u2012\u2013\u2014\u2212\uff0d"},
-                            **{c: "/" for c in "\u2215\u2044\uff0f"}})
-# "51 / KH - UBND" as typed from a paper copy: rejoin it so it is one doc-number compound.
-_SPACED_NUMBER = re.compile(r"(?<![\w/])\d+(?:\s*/\s*[^\W_]+)+(?:\s*-\s*[^\W_]+)*")
-_LEX = re.compile(r"""
-    (?P<space>\s+)
-  | (?P<sign>[-+](?=[^\s\-+]))
-  | (?P<open>\()
-  | (?P<close>\))
-  | (?P<phrase>"(?P<body>[^"]*)"(?:~(?P<slop>\d{1,2}))?)
-  | (?P<quote>")
-  | (?P<word>[^\s()"]+)
-""", re.VERBOSE)
 _FIELD = re.compile(r"([^\W\d][\w\-]*):(.*)", re.DOTALL)
 _OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT"}
 # Vietnamese operators are common words in capitals ("THÔNG TIN VÀ TRUYỀN THÔNG"), so they
 # count only when the query's other words are not all capitals (a pasted heading), and only
 # where search.question's one-line rule says the query is a search, not a sentence.
 _VI_OPERATORS = {"VÀ": "AND", "HOẶC": "OR", "KHÔNG": "NOT"}
-
-
-
-
-@dataclass(frozen=True)
-class _Lexeme:
-    kind: str  # "sign", "open", "close", "phrase", "word"
-    text: str
-    slop: int = 1
 
 
 @dataclass
@@ -80,6 +59,7 @@ class ParsedQuery:
     runs: list[tuple[str, ...]] = dataclass_field(default_factory=list)  # adjacent free words
     # A plain query (no operator syntax): its words, matched all first, then most (relax.py).
     parts: list[Part] = dataclass_field(default_factory=list)
+    notices: list[Notice] = dataclass_field(default_factory=list)  # what was repaired
 
 
 def parse_query(text: str, *, schema: Schema, gazetteer: Gazetteer | None = None) -> Query:
@@ -87,16 +67,21 @@ def parse_query(text: str, *, schema: Schema, gazetteer: Gazetteer | None = None
 
     With a gazetteer, place names are expanded to their names in other languages.
     """
-    text = _prepare(text)
-    query = _Parser(_lex(text), schema, not _all_caps(text), gazetteer).parse()
+    text = prepare(text)
+    query = _Parser(lex(text), schema, not _all_caps(text), gazetteer).parse()
     return query.normalize()
 
 
 def parse_search(text: str, *, schema: Schema, gazetteer: Gazetteer) -> ParsedQuery:
-    """Parse once with place expansion and once without (to rank literal matches first)."""
-    text = _prepare(text)
+    """Parse once with place expansion and once without (to rank literal matches first).
+
+    What can be repaired is, with a notice (see the module's docstring).
+    """
+    text = prepare(text)
     vi_operators = not _all_caps(text)
-    expanding = _Parser(_lex(text), schema, vi_operators, gazetteer)
+    notices: list[Notice] = []
+    lexemes = lex(text, notices)
+    expanding = _Parser(lexemes, schema, vi_operators, gazetteer, notices)
     query = expanding.parse().normalize()
     parts = plain_parts(expanding, schema) if expanding.plain else []
     runs = [tuple(schema["content_f"].process_text(" ".join(run), mode="query"))
@@ -106,15 +91,16 @@ def parse_search(text: str, *, schema: Schema, gazetteer: Gazetteer) -> ParsedQu
         # Function words are never required: the strict query is the other words'.
         query = _combine(And, [p.query for p in parts if p.required]).normalize()
     if not expanding.expansions:
-        return ParsedQuery(query, query, [], expanding.words, runs, parts)
-    literal = _Parser(_lex(text), schema, vi_operators).parse().normalize()
-    return ParsedQuery(query, literal, expanding.expansions, expanding.words, runs, parts)
+        return ParsedQuery(query, query, [], expanding.words, runs, parts, notices)
+    literal = _Parser(lexemes, schema, vi_operators, notices=[]).parse().normalize()
+    return ParsedQuery(query, literal, expanding.expansions, expanding.words, runs, parts,
+                       notices)
 
 
 def filter_query(field: str, value: str | int, *, schema: Schema) -> Query:
     """Match documents whose ``field`` holds ``value``, normalized the way it was indexed."""
     if field not in schema:
-        raise UsageError(f'Unknown field "{field}"')
+        raise QuerySyntaxError(N_('Unknown field "%(field)s"'), field=field)
     fieldobj = schema[field]
     if field == "year":
         return year_query(str(value))
@@ -123,25 +109,11 @@ def filter_query(field: str, value: str | int, *, schema: Schema) -> Query:
         return NumericRange(field, number, number)
     terms = list(fieldobj.process_text(str(value), mode="query"))
     if not terms:
-        raise UsageError(f'Empty value for "{field}"')
+        raise QuerySyntaxError(N_('Empty value for "%(field)s"'), field=field)
     return _combine(And, [Term(field, t) for t in terms])
 
 
-def _prepare(text: str) -> str:
-    """Check the text's size and encoding, normalize it, rejoin spaced doc numbers."""
-    if not isinstance(text, str):
-        raise UsageError("The query must be text")
-    if any("\ud800" <= c <= "\udfff" for c in text):
-        raise UsageError("The query is not valid UTF-8 text")
-    text = unicodedata.normalize("NFC", text).translate(_QUERY_MAP)
-    if not text.strip():
-        raise UsageError("Empty query: type a word, a \"phrase\" or a field such as loai:bando")
-    if len(text) > MAX_QUERY_LENGTH:
-        raise UsageError(f"The query is too long (over {MAX_QUERY_LENGTH} characters)")
-    return _SPACED_NUMBER.sub(lambda m: "".join(m.group().split()), text)
-
-
-def _has_syntax(lexemes: list[_Lexeme]) -> bool:
+def _has_syntax(lexemes: list[Lexeme]) -> bool:
     """Whether the query uses operator syntax besides Vietnamese operator words."""
     return any(lx.kind != "word" or lx.text in _OPERATORS or lx.text.endswith("*")
                or _FIELD.fullmatch(lx.text) for lx in lexemes)
@@ -152,20 +124,6 @@ def _all_caps(text: str) -> bool:
     words = [w for w in text.split() if w not in _VI_OPERATORS and not re.search(r"\d", w)]
     letters = "".join(words)
     return any(c.isupper() for c in letters) and not any(c.islower() for c in letters)
-
-
-def _lex(text: str) -> list[_Lexeme]:
-    """Split the text into words, phrases, parentheses and +/- signs."""
-    lexemes = []
-    for m in _LEX.finditer(text):
-        kind = m.lastgroup
-        if kind == "quote":
-            raise UsageError('Unbalanced quote: close the phrase with a second "')
-        if kind == "phrase":
-            lexemes.append(_Lexeme("phrase", m.group("body"), int(m.group("slop") or 1)))
-        elif kind != "space":
-            lexemes.append(_Lexeme(kind, m.group()))
-    return lexemes
 
 
 def _combine(cls: type[And] | type[Or], parts: list[Query | None]) -> Query | None:
@@ -179,9 +137,10 @@ def _combine(cls: type[And] | type[Or], parts: list[Query | None]) -> Query | No
 class _Parser:
     """Recursive descent: or := and (OR and)*; and := unary+; unary := NOT unary | atom."""
 
-    def __init__(self, lexemes: list[_Lexeme], schema: Schema, vi_operators: bool,
-                 gazetteer: Gazetteer | None = None) -> None:
-        self.lexemes, self.at, self.values = lexemes, 0, _Values(schema, gazetteer)
+    def __init__(self, lexemes: list[Lexeme], schema: Schema, vi_operators: bool,
+                 gazetteer: Gazetteer | None = None, notices: list[Notice] | None = None) -> None:
+        self.lexemes, self.at = lexemes, 0
+        self.values = _Values(schema, gazetteer, notices)
         self.operators = {**_OPERATORS, **(_VI_OPERATORS if vi_operators else {})}
         syntax = _has_syntax(lexemes)
         allowed = vi_operators_apply([lx.text for lx in lexemes], [lx.kind for lx in lexemes],
@@ -200,15 +159,15 @@ class _Parser:
         """The whole query; a stray ")" or nothing searchable is a UsageError."""
         query = self._or(None, 0)
         if self.at < len(self.lexemes):
-            raise UsageError('Unbalanced parenthesis: a ")" has no "(" before it')
+            raise QuerySyntaxError(N_('Unbalanced parenthesis: a ")" has no "(" before it'))
         if query is None:
-            raise UsageError("The query has no words to search for")
+            raise QuerySyntaxError(N_("The query has no words to search for"))
         return query
 
-    def _peek(self) -> _Lexeme | None:
+    def _peek(self) -> Lexeme | None:
         return self.lexemes[self.at] if self.at < len(self.lexemes) else None
 
-    def _operator(self, lexeme: _Lexeme | None) -> str | None:
+    def _operator(self, lexeme: Lexeme | None) -> str | None:
         if not lexeme or lexeme.kind != "word":
             return None
         if lexeme.text in _VI_OPERATORS and id(lexeme) not in self._vi_ok:
@@ -284,7 +243,8 @@ class _Parser:
 
     def _unary(self, field: str | None, depth: int) -> Query | None:
         if depth > _MAX_DEPTH:
-            raise UsageError(f"The query nests groups or NOT deeper than {_MAX_DEPTH} levels")
+            raise QuerySyntaxError(N_("The query nests groups or NOT deeper than %(depth)s "
+                                      "levels"), depth=_MAX_DEPTH)
         lexeme = self.lexemes[self.at]
         negate = self._operator(lexeme) == "NOT" or lexeme.kind == "sign" and lexeme.text == "-"
         if negate or lexeme.kind == "sign":
@@ -302,7 +262,7 @@ class _Parser:
         if lexeme.kind == "open":
             inner = self._or(field, depth + 1)
             if self._peek() is None:
-                raise UsageError('Unbalanced parenthesis: a "(" is never closed')
+                raise QuerySyntaxError(N_('Unbalanced parenthesis: a "(" is never closed'))
             self.at += 1
             return inner
         if lexeme.kind == "phrase":
@@ -317,15 +277,17 @@ class _Parser:
             return self.values.value(name, match.group(2), False, 1)
         following = self._peek()
         if following is None or following.kind in ("close", "sign") or self._operator(following):
-            raise UsageError(f'"{match.group(1)}:" needs a value, e.g. {match.group(1)}:...')
+            raise QuerySyntaxError(N_('"%(field)s:" needs a value, e.g. %(field)s:...'),
+                                   field=match.group(1))
         return self._atom(name, depth + 1)
 
 
 class _Values:
     """Builds the query for one value (word or phrase) in a field, or in the free text."""
 
-    def __init__(self, schema: Schema, gazetteer: Gazetteer | None = None) -> None:
-        self.schema, self.gazetteer = schema, gazetteer
+    def __init__(self, schema: Schema, gazetteer: Gazetteer | None = None,
+                 notices: list[Notice] | None = None) -> None:
+        self.schema, self.gazetteer, self.notices = schema, gazetteer, notices
 
     def value(self, field: str | None, text: str, phrase: bool, slop: int) -> Query | None:
         """Dispatch on the field; None means the free-text fields."""
@@ -340,8 +302,8 @@ class _Values:
                                                           "vi, en, zh, ja, ko, fr")),
             "access": lambda: Term("access", alias(ACCESS, text, "truy_cap",
                                                     "public, internal, restricted")),
-            "year": lambda: year_query(text),
-            "date": lambda: date_query(text),
+            "year": lambda: year_query(text, self.notices),
+            "date": lambda: date_query(text, self.notices),
         }
         handler = handlers.get(field)
         return handler() if handler else self.label(field, text)
@@ -409,6 +371,6 @@ def _term(field: str, token: str, boost: float, positional: bool) -> Query:
 def _check_prefix(stem: str) -> None:
     """Refuse one-letter prefixes: they expand to a large part of the vocabulary."""
     if len(stem) < 2 and not (stem and unicodedata.east_asian_width(stem) in "WF"):
-        raise UsageError("A prefix search needs at least two letters before *")
+        raise QuerySyntaxError(N_("A prefix search needs at least two letters before *"))
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import heapq
 
-from .pages import PositionReader
 from .phrase import phrase_starts
+from .postings import positions_of
 from .snapshot import Snapshot
 
 __all__ = ["rerank", "RERANK_DEPTH", "PAIR_BONUS", "TITLE_PAIR_BONUS"]
@@ -26,7 +26,6 @@ RERANK_DEPTH = 50
 PAIR_BONUS = 1.0
 _COUNT_SHARE, _COUNT_HALF = 0.3, 2.0
 TITLE_PAIR_BONUS = 1.0
-_COUNT_SHARE, _COUNT_HALF = 0.3, 2.0
 
 
 def rerank(snap: Snapshot, scored: list[tuple[int, float]], runs: list[tuple[str, ...]],
@@ -34,23 +33,26 @@ def rerank(snap: Snapshot, scored: list[tuple[int, float]], runs: list[tuple[str
     """The matches with the best `depth` re-scored for their adjacent query words."""
     if not runs or not scored:
         return scored
-    top = heapq.nlargest(depth, scored, key=lambda ds: ds[1])
-    reader = PositionReader(snap.searcher)
-    boosted = {d: s * _factor(reader, d, runs) for d, s in sorted(top)}
-    return [(d, boosted.get(d, s)) for d, s in scored]
+    top = sorted(d for d, _ in heapq.nlargest(depth, scored, key=lambda ds: ds[1]))
+    # Each word's positions in all of them at once, a block at a time (``postings.py``).
+    words = {w for run in runs for w in run}
+    text = {w: positions_of(snap.searcher, "content_f", w, top) for w in words}
+    title = {w: positions_of(snap.searcher, "title_f", w, top) for w in words}
+    boosted = {d: _factor(text, title, d, runs) for d in top}
+    return [(d, s * boosted[d]) if d in boosted else (d, s) for d, s in scored]
 
 
-def _factor(reader: PositionReader, docnum: int, runs: list[tuple[str, ...]]) -> float:
+def _factor(text: dict, title: dict, docnum: int, runs: list[tuple[str, ...]]) -> float:
     """1 plus the bonuses for the pairs of adjacent words found adjacent in text and title."""
     pairs = in_title = 0
     in_text = 0.0
     for run in runs:
-        text = [reader.positions("content_f", word, docnum) for word in run]
-        title = [reader.positions("title_f", word, docnum) for word in run]
-        for i in range(len(run) - 1):
+        for first, second in zip(run, run[1:]):
             pairs += 1
-            count = len(phrase_starts(text[i:i + 2], 1))
+            count = len(phrase_starts([text[first].get(docnum, []),
+                                       text[second].get(docnum, [])], 1))
             in_text += (1 - _COUNT_SHARE) * bool(count) + \
                 _COUNT_SHARE * count / (count + _COUNT_HALF)
-            in_title += bool(phrase_starts(title[i:i + 2], 1))
+            in_title += bool(phrase_starts([title[first].get(docnum, []),
+                                            title[second].get(docnum, [])], 1))
     return 1.0 + (PAIR_BONUS * in_text + TITLE_PAIR_BONUS * in_title) / pairs if pairs else 1.0

@@ -25,19 +25,20 @@ from pathlib import Path
 from whoosh import query as Q
 
 from archive.catalog import Catalog
-from archive.errors import UsageError
+from archive.errors import QuerySyntaxError
 
 from .access import access_filter, level_filter, visible_levels
 from .analyzers import folded_analyzer
 from .facets import FACETS, count_facets
 from .gazetteer import Gazetteer, default_gazetteer
 from .index import open_index
+from .marks import Marks, marks_of
+from .notices import N_, Notice, swap_years
 from .pages import PageMatcher
 from .parse import ParsedQuery, filter_query, parse_search
 from .plan import first_pass, score_matches
 from .proximity import RERANK_DEPTH, rerank
 from .relax import score_plain
-from .schema import PAGE_FIELDS, TITLE_FIELDS
 from .similar import more_like_this
 from .snapshot import Snapshot, SnapshotPool
 from .snippets import make_snippet
@@ -94,6 +95,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None  # a corrected query that finds visible items
     expansions: dict[str, list[str]] = field(default_factory=dict)  # typed place -> names added
+    notices: list[Notice] = field(default_factory=list)  # what was repaired in the request
 
     def to_dict(self) -> dict:
         """The JSON shape of `ttdn search --json` and `/api/search` (optional keys when set)."""
@@ -102,6 +104,8 @@ class SearchResult:
             out["suggestion"] = self.suggestion
         if self.expansions:
             out["expansions"] = self.expansions
+        if self.notices:
+            out["notices"] = [n.to_dict() for n in self.notices]
         return out
 
 
@@ -132,6 +136,8 @@ class Searcher:
 
     def search(self, request: SearchRequest, catalog: Catalog) -> SearchResult:
         """Run one search for one audience; nothing the audience may not see is counted or shown."""
+        notices: list[Notice] = []
+        request = swap_years(request, notices)
         _check(request)
         with self._pool.lease() as snap:
             # The snapshot's schema: reading the index's (ix.schema) races with commits.
@@ -157,7 +163,8 @@ class Searcher:
             facets = count_facets(snap.columns, docs, _facet_names(request.audience))
             suggestion = self._suggestion(snap, parsed, request, allowed)
         expansions = {typed: list(names) for typed, names in parsed.expansions}
-        return SearchResult(len(docs), hits, facets, suggestion, expansions)
+        return SearchResult(len(docs), hits, facets, suggestion, expansions,
+                            notices + parsed.notices)
 
     def _allowed(self, snap: Snapshot, request: SearchRequest) -> frozenset[int]:
         """The item docnums this request may match: the audience's levels and every filter."""
@@ -215,20 +222,24 @@ class Searcher:
         for docnum, _ in sorted(shown):  # positions are read in docnum order
             stored = snap.searcher.stored_fields(docnum)
             found[docnum] = (stored, matcher.pages(query, docnum, stored.get("page_starts")))
-        words = _query_words(query)
-        return [self._hit(*found[d], score, words, catalog) for d, score in shown]
+        words = marks_of(query)  # what to mark: tone rule, runs, nothing negated
+        # The snippets' pages and the sources of the whole page of hits, two catalog reads.
+        ids = [stored["item_id"] for stored, _ in found.values()]
+        texts = catalog.page_texts((stored["item_id"], n) for stored, pages in found.values()
+                                   for n, _ in pages[:_SNIPPET_PAGES])
+        sources = catalog.first_sources(ids)
+        return [self._hit(*found[d], score, words, catalog, texts, sources)
+                for d, score in shown]
 
     def _hit(self, stored: dict, pages: list[tuple[int, float]], score: float,
-             words: set[str], catalog: Catalog) -> Hit:
+             words: Marks, catalog: Catalog, texts: dict, sources: dict) -> Hit:
         item_id = stored["item_id"]
-        texts = {p.n: p.text for p in catalog.pages(item_id)} if pages else {}
         # Snippets from the best pages; the page list itself in reading order.
-        snippets = [{"page": n, "text": make_snippet(texts.get(n, ""), words, self._analyzer)}
+        snippets = [{"page": n, "text": make_snippet(texts.get((item_id, n), ""), words,
+                                                     self._analyzer)}
                     for n, _ in pages[:_SNIPPET_PAGES]]
-        sources = catalog.sources(item_id)
-        if sources:
-            source = sources[0]
-        else:
+        source = sources.get(item_id)
+        if source is None:
             item = catalog.get_item(item_id)
             source = item.identifier if item else None
         return Hit(id=item_id, title=stored.get("title", ""), kind=stored.get("kind", ""),
@@ -269,21 +280,13 @@ class Searcher:
 def _check(request: SearchRequest) -> None:
     """Refuse requests that cannot be run, with a one-line reason."""
     if request.limit < 1 or request.page < 1:
-        raise UsageError("limit and page must be 1 or more")
+        raise QuerySyntaxError(N_("limit and page must be 1 or more"))
     if request.sort not in _SORTS:
-        raise UsageError(f"unknown sort {request.sort!r}; use one of {', '.join(_SORTS)}")
+        raise QuerySyntaxError(N_("unknown sort %(sort)s; use one of %(sorts)s"),
+                               sort=repr(request.sort), sorts=", ".join(_SORTS))
     visible_levels(request.audience)
 
 
 def _facet_names(audience: str) -> list[str]:
     """Every facet; access only for audiences that see more than one level."""
     return [f for f in FACETS if f != "access" or len(visible_levels(audience)) > 1]
-
-
-def _query_words(query: Q.Query) -> set[str]:
-    """The words to mark in snippets: every term looked up in a title or page field."""
-    words = set()
-    for fieldname, text in query.iter_all_terms():
-        if fieldname in PAGE_FIELDS or fieldname in TITLE_FIELDS:
-            words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return words

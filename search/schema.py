@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 FACET_FIELDS = ("kind", "languages", "year", "lead_unit", "collection", "issuer", "doc_type",
-                "access")
+                "access", "creator")
 
 # Query-time boosts the parser puts on each free-text field (on top of the schema's
 # field_boost, which Whoosh applies to term frequency before BM25 saturates it). Exact fields
@@ -67,7 +67,8 @@ PAGE_FIELDS = tuple(CONTENT_FIELDS)
 
 # Free-text labels indexed as one normalized (folded) term: filter on them through
 # search.parse.filter_query, which normalizes the value the same way.
-LABEL_FIELDS = ("collection", "lead_unit", "issuer", "doc_type", "places", "subjects")
+LABEL_FIELDS = ("collection", "lead_unit", "issuer", "doc_type", "places", "subjects",
+                "creator")
 
 KINDS = ("document", "map", "photo", "publication", "video", "audio", "other")
 LANGUAGES = ("vi", "en", "zh", "ja", "ko", "fr")
@@ -131,6 +132,7 @@ def build_schema() -> Schema:
         lead_unit=_label(),
         issuer=_label(),
         doc_type=_label(),
+        creator=_label(),  # Dublin Core creator (a map's surveyor, a photo's artist)
         places=KEYWORD(stored=True, commas=True, analyzer=keyword_analyzer()),
         subjects=KEYWORD(stored=True, commas=True, analyzer=keyword_analyzer()),
         year=NUMERIC(int, stored=True, sortable=True),

@@ -5,7 +5,8 @@ and caches), so one searcher serves one thread at a time: the pool lends each th
 of its own and takes it back afterwards. A lent
 searcher that a commit has made stale is replaced (and closed: nobody else holds it). The
 caches live with their searcher because document numbers change with every commit: the
-document sets of access levels and filters, and the facet columns.
+document sets of access levels and filters, the facet columns, and the recent terms' postings
+(``bulk.py``, bounded). Queries of terms and phrases are scored in bulk (``evaluate.py``).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from whoosh import query as Q
 from whoosh.index import TOC
 
 from .bulk import BulkScorer
+from .evaluate import query_scores, supported
 from .facets import FacetColumns
 from .schema import weighting
 
@@ -56,6 +58,8 @@ class Snapshot:
 
     def matching(self, query: Q.Query, allowed: frozenset[int]) -> list[int]:
         """Docnums matching the query among the allowed ones, unscored."""
+        if supported(query):
+            return sorted(query_scores(self.bulk, query, allowed))
         out = []
         for sub, offset in self.searcher.leaf_searchers():
             matcher = query.matcher(sub, sub.boolean_context())
@@ -64,6 +68,8 @@ class Snapshot:
 
     def scored(self, query: Q.Query, allowed: frozenset[int]) -> list[tuple[int, float]]:
         """(docnum, score) of every document matching the query among the allowed ones."""
+        if supported(query):  # terms and phrases: in bulk, the same scores (``evaluate.py``)
+            return sorted(query_scores(self.bulk, query, allowed).items())
         out: list[tuple[int, float]] = []
         # needs_current: OR as lazy unions, so only documents the ANDs keep are scored.
         context = self.searcher.context(needs_current=True)
@@ -80,7 +86,6 @@ class Snapshot:
                     append((docnum, score()))
                 next_()
         return out
-
 
     def scores(self, query: Q.Query, docnums: list[int]) -> dict[int, float]:
         """The query's score for each of these docnums (ascending) that it matches."""

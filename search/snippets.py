@@ -1,31 +1,45 @@
-"""Snippets: a short passage of a page around the matched words, escaped, matches in <mark>.
+"""Snippets and marked page text: escaped text, the query's matches in <mark>.
 
-The matches are found on a tone-folded copy of the page of the same length (so offsets stay
-valid): whole words for Latin script, anywhere inside a run for CJK (bigrams sit inside longer
-runs). The passage is the ~240 characters matching the most distinct query words (then the
-most matches), cut at spaces; its text is
-HTML-escaped and the matches wrapped in ``<mark>``. (Whoosh's highlighter, used before,
-tokenized every page it was given: two thirds of a search's time.)
+The matches are found on two copies of the page of the same length as it (so offsets stay
+valid): a lowercased one for words typed with tones and a tone-folded one for the rest, with
+the rule of ``marks.py`` (tone-exact words, runs of typed words, phrases, nothing negated):
+whole words for Latin script, anywhere inside a run for CJK (bigrams sit inside longer runs).
+A snippet is the ~240 characters matching the most distinct query clauses (then the most
+matches), cut at spaces; its text is HTML-escaped and the matches wrapped in ``<mark>``; an
+ellipsis says where it was cut, never twice, and dotted form leaders ("…………") shrink to one.
+(Whoosh's highlighter, used before, tokenized every page it was given: two thirds of a
+search's time.)
 """
 from __future__ import annotations
 
 import re
-import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
 
 from .analyzers import fold
+from .marks import Alternative, Marks, is_wide, marks_of_words
 
-__all__ = ["make_snippet", "best_window"]
+__all__ = ["make_snippet", "mark_text", "best_window", "find_marks"]
 
 _WINDOW = 240  # characters in a snippet
 _BEFORE = 50  # of them before the first match
 _PLAIN = 200  # characters shown when nothing matches on the page
+_ELLIPSIS = "…"
+# Form leaders and OCR'd dot rows ("……….", ". . . ."), and ellipses with only spaces between.
+_LEADERS = re.compile(r"(?:[.…](?:\s?[.…]){2,}|…)(?:\s*(?:[.…](?:\s?[.…]){2,}|…))*")
+_GAP = re.compile(r"(?:[^\w]|_){0,6}")  # what may separate the words of a phrase or run
+# Dash and slash look-alikes, as the analyzers read them (one character for one).
+_DASHES = {ord(c): "-" for c in "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
+_DASHES.update({ord(c): "/" for c in "\u2215\u2044\uff0f"})
+
+_Span = tuple[int, int, object]
 
 
 def _fold_table() -> dict[int, str]:
     """One-character folds of Latin letters (and lowercasing), so a folded copy keeps offsets."""
-    table = {}
+    table = dict(_DASHES)
     for cp in range(0x00C0, 0x2000):
         char = chr(cp)
         folded = fold(char)
@@ -37,42 +51,145 @@ def _fold_table() -> dict[int, str]:
 _FOLD_TABLE = _fold_table()
 
 
-def _same_length_fold(text: str) -> str:
-    """A folded, lowercased copy of the text with one character per character.
+def _same_length(text: str, table: dict[int, str]) -> str:
+    """The text through `table`, lowercased, one character per character.
 
-    >>> _same_length_fold("Lạng Sơn – ĐÔNG")
-    'lang son – dong'
+    >>> _same_length("Lạng Sơn – ĐÔNG", _FOLD_TABLE)
+    'lang son - dong'
     """
-    return text.translate(_FOLD_TABLE).lower()
+    out = text.translate(table).lower()
+    if len(out) == len(text):
+        return out
+    # A letter whose lowercase is longer (İ): keep it as it is, so offsets stay valid.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text.translate(table))
+
+
+# -- finding the marks ---------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=256)
-def _words_re(words: frozenset[str]) -> re.Pattern | None:
-    """Any of the folded words, whole (CJK ones anywhere: they sit inside longer runs)."""
+def _words_re(words: frozenset[tuple[str, bool]]) -> re.Pattern | None:
+    """Any of the folded (word, is_prefix), whole (CJK ones anywhere: inside longer runs)."""
     parts = []
-    for word in sorted(words, key=len, reverse=True):
-        if not word:
-            continue
-        wide = unicodedata.east_asian_width(word[0]) in "WF"
-        parts.append(re.escape(word) if wide else rf"(?<!\w){re.escape(word)}(?!\w)")
+    for word, prefix in sorted(words, key=lambda wp: -len(wp[0])):
+        if is_wide(word):
+            parts.append(re.escape(word))
+        else:
+            tail = r"\w*" if prefix else ""
+            parts.append(rf"(?<!\w){re.escape(word)}{tail}(?!\w)")
     # In a lookahead, so that overlapping matches (谅山, 山省) are all found.
     return re.compile(f"(?=({'|'.join(parts)}))") if parts else None
 
 
-def _spans(folded: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
-    """Merged (start, end, word) of every match of the words in the folded text."""
-    pattern = _words_re(words)
-    merged: list[tuple[int, int, str]] = []
-    for match in pattern.finditer(folded) if pattern else ():
-        start, end = match.start(), match.start() + len(match.group(1))
+def _word_keys(marks: Marks) -> frozenset[tuple[str, bool]]:
+    return frozenset((fold(w), a.prefix) for c in marks.clauses for a in c.alternatives
+                     for w in a.words)
+
+
+def _occurrences(text: str, marks: Marks) -> dict[tuple[str, bool, bool], list[tuple[int, int]]]:
+    """Where each (word, exact, prefix) of the marks occurs, in text order."""
+    pattern = _words_re(_word_keys(marks))
+    if pattern is None:
+        return {}
+    folded, lower = _same_length(text, _FOLD_TABLE), None
+    wanted = {(w, a.exact, a.prefix) for c in marks.clauses for a in c.alternatives
+              for w in a.words}
+    found: dict[tuple[str, bool, bool], list[tuple[int, int]]] = {key: [] for key in wanted}
+    # Each match is looked up by its folded form (words folded once, not once per match);
+    # only prefixes are tried one by one.
+    whole: dict[str, list[tuple[str, bool, bool]]] = {}
+    prefixes: list[tuple[str, tuple[str, bool, bool]]] = []
+    for key in wanted:
+        if key[2]:
+            prefixes.append((fold(key[0]), key))
+        else:
+            whole.setdefault(fold(key[0]), []).append(key)
+    for match in pattern.finditer(folded):
+        piece = match.group(1)
+        start, end = match.start(), match.start() + len(piece)
+        keys = whole.get(piece, [])
+        if prefixes:
+            keys = keys + [key for folded_key, key in prefixes if piece.startswith(folded_key)]
+        for key in keys:
+            word, exact, prefix = key
+            if exact:
+                lower = lower if lower is not None else _same_length(text, _DASHES)
+                seen = lower[start:end]
+                if not (seen.startswith(word) if prefix else seen == word):
+                    continue
+            found[key].append((start, end))
+    return found
+
+
+def _chains(text: str, lists: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """(start, end) of each place where a span of every list follows the one before it."""
+    if not lists or any(not spans for spans in lists):
+        return []
+    starts = [[s for s, _ in spans] for spans in lists]
+    out = []
+    for start, end in lists[0]:
+        for spans, firsts in zip(lists[1:], starts[1:]):
+            i = bisect_left(firsts, end)
+            while i < len(firsts) and not _GAP.fullmatch(text, end, firsts[i]):
+                if firsts[i] - end > 6:
+                    i = len(firsts)
+                    break
+                i += 1
+            if i == len(firsts):
+                break
+            end = spans[i][1]
+        else:
+            out.append((start, end))
+    return out
+
+
+def _alternative_spans(text: str, alt: Alternative, occ) -> list[tuple[int, int]]:
+    if len(alt.words) > 1 and all(is_wide(w) for w in alt.words):
+        joined = alt.words[0] + "".join(  # overlapping bigrams (谅山 山省) spell one run: 谅山省
+            w[1:] if prev[1:] == w[:-1] else w for prev, w in zip(alt.words, alt.words[1:]))
+        return [(m.start(), m.end()) for m in re.finditer(re.escape(joined), text.lower())]
+    return _chains(text, [occ.get((w, alt.exact, alt.prefix), []) for w in alt.words])
+
+
+def find_marks(text: str, marks: Marks) -> list[_Span]:
+    """Merged (start, end, clause key) of what to mark in `text`, in text order."""
+    occ = _occurrences(text, marks)
+    spans: list[_Span] = []
+    in_runs: set[int] = set()
+    for number, run in enumerate(marks.runs):
+        lists = [sorted(s for a in marks.clauses[i].alternatives
+                        for s in occ.get((a.words[0], a.exact, a.prefix), []))
+                 for i in run]
+        found = _chains(text, lists)
+        if found:
+            in_runs.update(run)
+            spans += [(s, e, ("run", number)) for s, e in found]
+    for index, clause in enumerate(marks.clauses):
+        for alt in clause.alternatives:
+            if len(alt.words) == 1 and index in in_runs:
+                continue  # its run occurs on this page: the word alone is another word
+            spans += [(s, e, index) for s, e in _alternative_spans(text, alt, occ)]
+    return _merge(spans)
+
+
+def _merge(spans: list[_Span]) -> list[_Span]:
+    merged: list[_Span] = []
+    for start, end, key in sorted(spans, key=lambda s: (s[0], -s[1])):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]), merged[-1][2])
         else:
-            merged.append((start, end, match.group(1)))
+            merged.append((start, end, key))
     return merged
 
 
-def best_window(text: str, spans: list[tuple[int, int, str]]) -> tuple[int, int]:
+def _as_marks(words: Marks | Iterable[str]) -> Marks:
+    return words if isinstance(words, Marks) else marks_of_words(words)
+
+
+# -- snippets ------------------------------------------------------------------------------------
+
+
+def best_window(text: str, spans: list[_Span]) -> tuple[int, int]:
     """(start, end) of the ~240-character passage matching the most distinct words, cut at spaces.
 
     >>> text = "x " * 300 + "Lạng Sơn"
@@ -82,7 +199,7 @@ def best_window(text: str, spans: list[tuple[int, int, str]]) -> tuple[int, int]
     if not spans:
         return 0, text.rfind(" ", 0, _PLAIN) if len(text) > _PLAIN and " " in text else _PLAIN
     best, score, j = spans[0][0], (0, 0), 0
-    inside: dict[str, int] = {}
+    inside: dict[object, int] = {}
     for i, (start, _, word) in enumerate(spans):  # slide a window over the matches
         inside[word] = inside.get(word, 0) + 1
         while spans[j][0] < start - (_WINDOW - _BEFORE * 2):
@@ -102,19 +219,41 @@ def best_window(text: str, spans: list[tuple[int, int, str]]) -> tuple[int, int]
     return begin, max(end, min(len(text), best + 1))
 
 
-def make_snippet(text: str, words: set[str], analyzer=None) -> str:
-    """The best passage of `text` for the query words (folded), HTML-escaped with <mark> tags."""
-    text = " ".join(text.split())  # a snippet is one line: OCR line breaks mean nothing here
-    if not text:
-        return ""
-    spans = _spans(_same_length_fold(text), frozenset(fold(w) for w in words))
-    begin, end = best_window(text, spans)
+def _marked(text: str, spans: list[_Span], begin: int, end: int) -> str:
+    """text[begin:end] escaped, the spans inside it in <mark>."""
     out, at = [], begin
-    for start, stop, _word in spans:
+    for start, stop, _key in spans:
         if stop <= begin or start >= end:
             continue
         start, stop = max(start, begin), min(stop, end)
         out += [escape(text[at:start]), "<mark>", escape(text[start:stop]), "</mark>"]
         at = stop
     out.append(escape(text[at:end]))
-    return ("… " if begin else "") + "".join(out) + (" …" if end < len(text) else "")
+    return "".join(out)
+
+
+def make_snippet(text: str, words: Marks | Iterable[str], analyzer=None) -> str:
+    """The best passage of `text` for the query's marks (or loose words), escaped, in <mark>.
+
+    >>> make_snippet("Hệ thống thông tin. Thống kê.", marks_of_words(["thong"]))
+    'Hệ <mark>thống</mark> <mark>thông</mark> tin. <mark>Thống</mark> kê.'
+    >>> make_snippet("Họ ………… tên ……", {"ten"})
+    'Họ … <mark>tên</mark> …'
+    """
+    # One line (OCR line breaks mean nothing here), form leaders as one ellipsis each.
+    text = " ".join(_LEADERS.sub(_ELLIPSIS, text).split())
+    if not text:
+        return ""
+    spans = find_marks(text, _as_marks(words))
+    begin, end = best_window(text, spans)
+    body = _marked(text, spans, begin, end)
+    if begin and not text[begin:end].startswith(_ELLIPSIS):
+        body = f"{_ELLIPSIS} {body}"
+    if end < len(text) and not text[begin:end].rstrip().endswith(_ELLIPSIS):
+        body = f"{body} {_ELLIPSIS}"
+    return body
+
+
+def mark_text(text: str, words: Marks | Iterable[str]) -> str:
+    """The whole text, escaped, line breaks kept, the query's matches in <mark>."""
+    return _marked(text, find_marks(text, _as_marks(words)), 0, len(text))

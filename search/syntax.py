@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 
 from whoosh.query import And, NumericRange, Or, Prefix, Query, TermRange
 
-from archive.errors import UsageError
+from archive.errors import QuerySyntaxError
 from search.analyzers import fold
+from search.notices import N_, Notice
 
 __all__ = ["field_name", "alias", "year_query", "date_query", "int_value", "key", "KINDS",
            "LANGUAGES", "ACCESS", "FIELD_HELP"]
@@ -62,7 +63,8 @@ _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 def int_value(text: str, field: str) -> int:
     """A year-like number for a NUMERIC field (0–9999; the index holds 32-bit ints)."""
     if not re.fullmatch(r"\d{1,4}", text.strip()):
-        raise UsageError(f'"{field}" needs a year such as 1945, not "{text}"')
+        raise QuerySyntaxError(N_('"%(field)s" needs a year such as 1945, not "%(text)s"'),
+                               field=field, text=text)
     return int(text)
 
 
@@ -70,7 +72,8 @@ def field_name(typed: str) -> str:
     """The schema field a typed name (Vietnamese or English, any case or tone) stands for."""
     name = _FIELD_NAMES.get(key(typed))
     if name is None:
-        raise UsageError(f'Unknown field "{typed}:"; fields are {FIELD_HELP}')
+        raise QuerySyntaxError(N_('Unknown field "%(typed)s:"; fields are %(fields)s'),
+                               typed=typed, fields=FIELD_HELP)
     return name
 
 
@@ -78,32 +81,51 @@ def alias(table: Mapping[str, str], text: str, field: str, choices: str) -> str:
     """The canonical value for a typed one, e.g. loai:bando → map."""
     value = table.get(key(text))
     if value is None:
-        raise UsageError(f'Unknown value "{text}" for {field}: use one of {choices}')
+        raise QuerySyntaxError(N_('Unknown value "%(text)s" for %(field)s: use one of '
+                                  '%(choices)s'), text=text, field=field, choices=choices)
     return value
 
 
-def year_query(text: str) -> Query:
-    """A year, decade or range (1945, 1940s, 1800..1900, 1940-1950, 1940.., ..1950)."""
+def year_query(text: str, notices: list[Notice] | None = None) -> Query:
+    """A year, decade or range (1945, 1940s, 1800..1900, 1940-1950, 1940.., ..1950).
+
+    A reversed range is an error, or, given a list of notices, swapped with a notice.
+    """
     decade = _DECADE.fullmatch(text.strip())
     if decade:
         text = f"{decade.group(1)}0..{decade.group(1)}9"
     match = _YEAR.fullmatch(text.strip())
     if match is None or not any(match.group(1, 3, 4)):
-        raise UsageError(f'nam: needs a year or a range such as 1800..1900, not "{text}"')
+        raise QuerySyntaxError(N_('nam: needs a year or a range such as 1800..1900, '
+                                  'not "%(text)s"'), text=text)
     low, high = (match.group(4),) * 2 if match.group(4) else match.group(1, 3)
     low, high = int(low or 1), int(high or 9999)  # 0 means "unknown year" in the index
+    if low > high and notices is None:
+        raise QuerySyntaxError(N_('nam: the range "%(text)s" ends before it starts'), text=text)
     if low > high:
-        raise UsageError(f'nam: the range "{text}" ends before it starts')
+        low, high = high, low
+        notices.append(Notice("years-swapped", N_(
+            'nam: the range "%(text)s" ended before it started: searched %(low)s..%(high)s'),
+            {"text": text, "low": low, "high": high}))
     overlaps = And([NumericRange("period_from", None, high), NumericRange("period_to", low, None)])
     return Or([NumericRange("year", low, high), overlaps])
 
 
-def date_query(text: str) -> Query:
+def date_query(text: str, notices: list[Notice] | None = None) -> Query:
     """An ISO date or its prefix (2017, 2017-03, 2017-03-22), or a range of them with "..".
+
+    A reversed range is put the right way round (with a notice, given a list of them).
     """
     low, _, high = text.strip().partition("..")
     if not all(_DATE.fullmatch(d) for d in (low, high) if d) or not (low or high):
-        raise UsageError(f'ngay: needs a date such as 2017-03-22, 2017-03 or 2017, not "{text}"')
+        raise QuerySyntaxError(N_('ngay: needs a date such as 2017-03-22, 2017-03 or 2017, '
+                                  'not "%(text)s"'), text=text)
     if ".." not in text:
         return Prefix("date", low)
+    if low and high and low > high:
+        low, high = high, low
+        if notices is not None:
+            notices.append(Notice("dates-swapped", N_(
+                'ngay: the range "%(text)s" ended before it started: searched %(low)s..%(high)s'),
+                {"text": text.strip(), "low": low, "high": high}))
     return TermRange("date", low or None, (high + "\uffff") if high else None)

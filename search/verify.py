@@ -1,6 +1,7 @@
-"""`ttdn verify`: fixity of every object, and the index holding exactly the catalog's items."""
+"""`ttdn verify`: fixity of every object, and the search index holding the catalog's items."""
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from archive.catalog import Catalog
@@ -9,7 +10,7 @@ from archive.pyramids import check_pyramids
 from archive.settings import Settings
 from archive.store import ObjectStore
 
-from .index import indexed_item_ids
+from .engine import SearchEngine, open_engine
 
 __all__ = ["VerifyReport", "verify_archive"]
 
@@ -36,8 +37,8 @@ class VerifyReport:
                 "problems": self.problems}
 
 
-def verify_archive(settings: Settings) -> VerifyReport:
-    """Check objects against their hashes and the index against the catalog."""
+def verify_archive(settings: Settings, engine: SearchEngine | None = None) -> VerifyReport:
+    """Check objects against their hashes and the search engine's index against the catalog."""
     report = VerifyReport()
     with Catalog(settings.catalog_path) as catalog:
         fixity = check_fixity(catalog, ObjectStore(settings.objects_dir))
@@ -46,7 +47,11 @@ def verify_archive(settings: Settings) -> VerifyReport:
         report.problems += check_pyramids(settings, catalog)  # image pages can be tiled
         catalog_ids = set(catalog.item_ids())
         stale = {item_id for item_id, _ in catalog.dirty_items(limit=1_000_000)}
-    index_ids = indexed_item_ids(settings.index_dir)
+    if engine is None:
+        with closing(open_engine(settings)) as opened:
+            index_ids = opened.indexed_item_ids()
+    else:
+        index_ids = engine.indexed_item_ids()
     report.items, report.indexed = len(catalog_ids), len(index_ids)
     report.problems += [f"item {i}: in the catalog but not in the index (run `ttdn reindex`)"
                         for i in sorted(catalog_ids - index_ids)]

@@ -81,7 +81,7 @@ def test_show_unknown_is_exit_4(corpus_home):
 
 
 def test_unreadable_query_is_usage_error(corpus_home):
-    result = run_cli(corpus_home, "search", '"unbalanced')
+    result = run_cli(corpus_home, "search", "foo:bar")  # an open quote is closed
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
 

@@ -39,7 +39,7 @@ def test_saved_search_counts_and_feeds_its_new_hits(private_app, private_home, t
     assert response.headers["Cache-Control"] == "private, no-store"
     titles = [e.findtext(f"{_ATOM}title") for e in ET.fromstring(
         response.get_data()).findall(f"{_ATOM}entry")]
-    assert titles == ["moi"]
+    assert titles == ["Công văn nội bộ mới về quartzfresh"]  # from its text, not the file name
     other = private_app.test_client()
     login(other, "cora")
     assert other.get(f"/staff/saved/{saved[0].id}.atom").status_code == 404

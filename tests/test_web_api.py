@@ -28,7 +28,7 @@ def test_api_search_is_the_cli_json(client, web_home, args, cli):
 
 
 def test_api_search_errors_are_json_400(client):
-    for args in ('q="open', "q=", "q=x&limit=1000", "q=x&sort=sideways", "q=x&page=-1"):
+    for args in ("q=foo:bar", "q=", "q=x&limit=1000", "q=x&sort=sideways", "q=x&page=-1"):
         response = client.get(f"/api/search?{args}")
         assert response.status_code == 400, args
         assert response.get_json()["error"]
@@ -68,7 +68,8 @@ def test_api_stats(client):
 def test_openapi_document_describes_every_api_route(client, web_app):
     doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    routes = {r.rule.replace("<item_id>", "{id}") for r in web_app.url_map.iter_rules()
+    routes = {r.rule.replace("<item_id>", "{id}").replace("<name>", "{name}")
+              for r in web_app.url_map.iter_rules()
               if r.rule.startswith("/api/")}
     assert routes == set(doc["paths"])
     for path in doc["paths"].values():

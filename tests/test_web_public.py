@@ -27,15 +27,16 @@ def test_home_browses_everything_public(client):
 def test_search_shows_hits_with_snippets_naming_their_pages(client, ids):
     page = _text(client.get("/?q=lang+son"))
     assert f'href="/items/{ids["public"]}"' in page
-    assert "<mark>Lạng</mark>" in page or "<mark>LẠNG</mark>" in page
+    assert re.search("<mark>(?:Lạng|LẠNG)", page)  # "lang son" typed together: one mark
     # Each snippet names its page and links to it on the item page.
-    assert re.search(rf'href="/items/{ids["public"]}#page-\d+">Trang \d+</a>', page)
+    assert re.search(rf'href="/items/{ids["public"]}\?q=lang\+son&amp;back=[^"#]+#page-\d+">Trang \d+</a>',
+                     page)
     assert "Trang phù hợp:" in page
 
 
 def test_search_page_links_to_later_page_chunks(client, ids):
     page = _text(client.get("/?q=lang+son&lang=en"))
-    assert f'/items/{ids["public"]}#page-1"' in page
+    assert re.search(rf'/items/{ids["public"]}\?q=[^"#]+#page-1"', page)
 
 
 def test_facet_counts_and_filter_links(client):
@@ -78,9 +79,9 @@ def test_sort_by_relevance_is_offered_and_default(client):
 
 
 def test_unreadable_query_is_a_400_with_the_reason(client):
-    response = client.get('/?q="unbalanced')
+    response = client.get('/?q=foo:bar&lang=en')  # an open quote is closed, not refused
     assert response.status_code == 400
-    assert "Unbalanced quote" in _text(response)
+    assert "Unknown field" in _text(response)
 
 
 def test_bad_numbers_are_a_400(client):
@@ -109,7 +110,7 @@ def test_facet_years_and_decades_filter(client, ids):
 
 def test_sorting_by_date_and_title(client):
     def titles(page: str) -> list[str]:
-        return re.findall(r'<h2 class="hit-title"><a href="[^"]+">([^<]+)</a>', page)
+        return re.findall(r'<h2 class="hit-title"><a href="[^"]+"[^>]*>([^<]+)</a>', page)
 
     by_title = titles(_text(client.get("/?q=*&sort=title&limit=50")))
     assert by_title and by_title != titles(_text(client.get("/?q=*&sort=date&limit=50")))
@@ -119,11 +120,11 @@ def test_sorting_by_date_and_title(client):
 def test_item_page_shows_metadata_with_origins(client, ids):
     page = _text(client.get(f"/items/{ids['public']}?lang=en"))
     assert "<h1>Hoạt động thông tin đối ngoại năm 2017" in page
-    assert '<code class="dc">dc:title</code>' in page  # Dublin Core names
+    assert '<code class="dc">dc:title</code>' not in page  # codes are for staff
     assert "Document number" in page and "51/KH-UBND" in page  # the domain's own
     assert 'origin-extracted">extracted' in page and 'origin-manifest">from the manifest' in page
     assert "Mar 22, 2017" in page  # dates per locale, the ISO form beside
-    assert "scans/kh-51-ubnd-2017-lang-son.pdf" in page
+    assert "scans/kh-51-ubnd-2017-lang-son.pdf" not in page.split("<main", 1)[1]  # staff only
 
 
 def test_item_page_has_full_text_per_page_and_images(client, ids):

@@ -18,14 +18,14 @@ def test_one_searcher_that_sees_what_ingest_adds(private_app, private_home, tmp_
     """GIVEN a running app WHEN ingest adds an item THEN the same Searcher finds it, no restart."""
     client = private_app.test_client()
     assert client.get("/api/search?q=novaquartz").get_json()["total"] == 0
-    searcher = private_app.extensions["ttdn"]["searcher"]
+    searcher = private_app.extensions["ttdn"]["engine"]
     folder = tmp_path / "new"
     folder.mkdir()
     (folder / "moi.txt").write_text("Tài liệu mới novaquartz.\n", encoding="utf-8")
     (folder / "manifest.csv").write_text("file,access\nmoi.txt,public\n", encoding="utf-8")
     assert run_cli(private_home, "ingest", str(folder)).exit_code == 0
     assert client.get("/api/search?q=novaquartz").get_json()["total"] == 1
-    assert private_app.extensions["ttdn"]["searcher"] is searcher
+    assert private_app.extensions["ttdn"]["engine"] is searcher
 
 
 def test_catalog_lives_on_g_and_closes_on_teardown(web_app):

@@ -8,12 +8,14 @@ from flask import Flask, render_template, request, url_for
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from archive.errors import SearchUnavailable
 from archive.settings import load_settings
 
 from . import (api, auth, exhibits, exhibits_public, items, media, resources, search_views,
                security, staff)
 from . import feeds, oai, sitemap  # publishing: OAI-PMH, Atom feeds, sitemap
 from . import iiif  # IIIF Image and Presentation APIs
+from . import browse  # browse pages, the home page's content, the results grid
 from .i18n import init_i18n, select_locale
 from .markup import init_filters
 from .throttle import STATE_FILE
@@ -75,6 +77,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                       exhibits_public.bp, api.bp, oai.bp, feeds.bp, sitemap.bp, media.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(iiif.bp)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(browse.api_bp)
     staff.register_staff_pages(app)  # bulk edit, quarantine actions, audit export, dashboard
     _error_pages(app)
 
@@ -100,10 +104,13 @@ def _error_pages(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, lambda e, s=status: page(s))
     app.register_error_handler(CSRFError, lambda e: page(400, "csrf"))
+    # The search cluster down is not the portal's bug: say so, and when to come back.
+    app.register_error_handler(SearchUnavailable, lambda e: (*page(503), {"Retry-After": "30"}))
     # A 405 names the methods the path takes (RFC 9110, 15.5.6), as Werkzeug's own page does.
     app.register_error_handler(405, lambda e: (*page(405), {"Allow": ", ".join(
         e.valid_methods or ())}))
 
 
 _REASONS = {400: "bad request", 403: "forbidden", 404: "not found", 405: "method not allowed",
-            413: "too large", 429: "too many requests", 500: "server error"}
+            413: "too large", 429: "too many requests", 500: "server error",
+            503: "search unavailable"}

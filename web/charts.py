@@ -8,12 +8,14 @@ from markupsafe import Markup, escape
 
 __all__ = ["bar_chart"]
 
-_WIDTH = 640
-_LABEL_W = 220
-_COUNT_W = 60
+# Drawing units; the chart scales to its box, so a narrower drawing keeps the text legible on a
+# phone (480 wide at 12 px reads as ~9 px in a 360 px box).
+_WIDTH = 480
+_LABEL_W = 180
+_COUNT_W = 50
 _ROW = 24
 _BAR = 16
-_MAX_LABEL = 34  # characters; the full label stays in the bar's <title> tooltip
+_MAX_LABEL = 28  # characters; the full label stays in the bar's <title> tooltip
 _MAX_BARS = 25
 
 
@@ -31,8 +33,12 @@ def bar_chart(counts: dict[str, int], *, title: str, name: Callable[[str], str] 
     peak = max((v for _k, v in rows), default=0) or 1
     span = _WIDTH - _LABEL_W - _COUNT_W
     height = max(1, len(rows)) * _ROW + 8
-    parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+    # An image cannot hold links (axe: nested-interactive): with links the chart is a group.
+    # width/height give the proportions only; the CSS scales it to its box (phones).
+    role = "group" if link else "img"
+    parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="{role}" '
              f'viewBox="0 0 {_WIDTH} {height}" width="{_WIDTH}" height="{height}" '
+             f'preserveAspectRatio="xMinYMin meet" '
              f'aria-label="{escape(title)}"><title>{escape(title)}</title>']
     for i, (key, value) in enumerate(rows):
         label, y = name(key), i * _ROW + 4

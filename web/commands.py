@@ -11,7 +11,7 @@ from archive.catalog import Catalog
 from archive.errors import UsageError
 from archive.users import ROLES, Users
 
-__all__ = ["register"]
+__all__ = ["serve_command", "user_group"]
 
 
 # Slow or half-open clients hold a connection each while waitress reads their request in its
@@ -164,9 +164,3 @@ def user_list_command(ctx: click.Context) -> None:
     with Catalog(ctx.obj["settings"].catalog_path) as catalog:
         for user in Users(catalog).all():
             click.echo(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}")
-
-
-def register(cli: click.Group) -> None:
-    """Add `ttdn serve` and `ttdn user` to the root group."""
-    cli.add_command(serve_command)
-    cli.add_command(user_group)

@@ -1,16 +1,18 @@
 """Turn an edit form into the archive's edits (archive/editing.py holds the rules), then re-index.
 
 The archive layer may not import search/, so it takes `index_sync`: this module builds it from
-the process's Searcher, as every web view that edits does.
+the process's search engine (web/resources.get_engine), as every web view that edits does.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from archive.catalog import Catalog
 from archive.editing import LIST_VALUED, save_one
 from archive.models import Item
-from search.index import sync_index
+
+if TYPE_CHECKING:
+    from search.engine import SearchEngine
 
 __all__ = ["form_values", "changes", "save_changes", "index_syncer", "LIST_VALUED"]
 
@@ -43,12 +45,13 @@ def changes(item: Item, data: dict[str, str], fields: tuple[str, ...]) -> dict[s
     return found
 
 
-def index_syncer(ix, catalog: Catalog, *, batch: int = 50) -> Callable[[], int]:
-    """A function bringing this index up to the catalog (what archive/editing.py calls)."""
-    return lambda: sync_index(ix, catalog, batch=batch)
+def index_syncer(engine: SearchEngine, catalog: Catalog, *,
+                 batch: int = 50) -> Callable[[], int]:
+    """A function bringing the engine's index up to the catalog (what archive/editing.py calls)."""
+    return lambda: engine.sync(catalog, batch=batch)
 
 
-def save_changes(catalog: Catalog, ix, user, item: Item, changed: dict[str, dict], *,
-                 batch: int = 50) -> tuple[Item, bool]:
+def save_changes(catalog: Catalog, engine: SearchEngine, user, item: Item,
+                 changed: dict[str, dict], *, batch: int = 50) -> tuple[Item, bool]:
     """Save one item's changes through the archive's rules; (new item, index updated now)."""
-    return save_one(catalog, index_syncer(ix, catalog, batch=batch), user, item, changed)
+    return save_one(catalog, index_syncer(engine, catalog, batch=batch), user, item, changed)

@@ -20,12 +20,14 @@ import exhibits
 from archive.errors import AccessDenied, ArchiveError, NotFound, UsageError
 from archive.history import exhibition_history
 from exhibits import KEEP, LANGUAGES, Exhibit, Exhibition, PublishRefused
+from exhibits.clips import check_clip, clip_range, clock
 from search.access import may_see
 
 from .derivatives import renderable
 from .exhibits_export import FORMATS, ExportBusy, run_export
 from .exhibits_forms import caption_form, entry_form, exhibition_form, parse_crop, slug_from
-from .exhibits_public import in_language, picture_url, render_exhibition
+from .exhibits_public import in_language, picture_url, poster_url, render_exhibition
+from .media import av_kind
 from .readers import current_reader
 from .resources import audience, get_catalog, get_searcher, settings
 from .security import safe_next
@@ -43,6 +45,7 @@ ACTION_LABELS = {
     "exhibit-caption-edited": _l("Caption edited"), "exhibit-section-set": _l("Section chosen"),
     "exhibit-item-edited": _l("Page, crop or note edited"), "exhibit-published": _l("Published"),
     "exhibit-unpublished": _l("Unpublished"), "exhibit-exported": _l("Exported"),
+    "exhibit-featured": _l("Featured on the home page"),
 }
 PAPERS = ("a4", "a3")
 _FIND_LIMIT = 50
@@ -126,7 +129,8 @@ def _workspace(exhibition: Exhibition, *, refusal=None, status: int = 200):
         "exhibits/show.html", exhibition=exhibition, shown=shown,
         languages=exhibits.languages_of(exhibition), caption_forms=forms, events=events,
         actions=ACTION_LABELS, details=_details, refusal=refusal, papers=PAPERS,
-        picture_url=picture_url, in_language=in_language), status
+        picture_url=picture_url, in_language=in_language, clip_range=clip_range,
+        poster_url=poster_url), status
 
 
 @bp.get("/<slug>")
@@ -450,17 +454,21 @@ def entry(slug: str, entry_id: int):
     exhibit = shown[index]
     current = exhibit.entry
     crop_text = ",".join(f"{v:g}" for v in current.crop) if current.crop else ""
+    start, end = current.clip or (None, None)
     form = entry_form(data={**{f"caption_{k}": v for k, v in current.captions.items()},
                             "page": current.page, "crop": crop_text,
-                            "section": current.section or "", "note": current.note or ""})
+                            "section": current.section or "", "note": current.note or "",
+                            "clip_start": clock(start), "clip_end": clock(end)})
     paged = bool(exhibit.original) and exhibit.original.mime == "application/pdf"
+    timed = bool(exhibit.original) and bool(exhibit.item.media.get("duration"))
     page_count = len(get_catalog().pages(current.item_id)) if paged else 0
 
     def page_for(status: int = 200):
         return render_template(
             "exhibits/entry.html", exhibition=exhibition, exhibit=exhibit, form=form,
             number=index + 1, languages=exhibits.languages_of(exhibition), paged=paged,
-            page_count=page_count, picture_url=picture_url, renderable=renderable,
+            page_count=page_count, picture_url=picture_url, renderable=renderable, timed=timed,
+            clip_range=clip_range, clock=clock, av_kind=av_kind, poster_url=poster_url,
             sections=[s.name for s in exhibition.sections], in_language=in_language), status
 
     if not form.validate_on_submit():
@@ -474,13 +482,22 @@ def entry(slug: str, entry_id: int):
         framing["crop"] = crop
     if (form.note.data or "").strip() != (current.note or ""):
         framing["note"] = form.note.data
+    clip_field = form.clip_start
+    if timed:
+        try:
+            clip = check_clip(exhibit.item, form.clip_start.data, form.clip_end.data)
+        except UsageError as err:
+            clip_field.errors.append(err.message)
+            return page_for(400)
+        if clip != current.clip:
+            framing["clip"] = clip
     section = (form.section.data or "").strip() or None
     changed = _caption_changes(form, current, lambda name: name in request.form)
     try:
         if framing:  # first: the one change the API may still refuse (a page out of range)
             exhibits.edit_item(catalog, slug, position, page=framing.get("page", KEEP),
                                crop=framing.get("crop", KEEP), note=framing.get("note", KEEP),
-                               actor=actor)
+                               clip=framing.get("clip", KEEP), actor=actor)
     except UsageError as err:
         form.page.errors.append(err.message)
         return page_for(400)

@@ -9,7 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from archive.errors import UsageError
 from exhibits import FOREIGN_LANGUAGES, LANGUAGES
+from exhibits.clips import parse_time
 
 __all__ = ["exhibition_form", "entry_form", "caption_form", "slug_from", "parse_crop",
            "SLUG_PATTERN"]
@@ -51,6 +53,14 @@ def _check_crop(form, field) -> None:
         parse_crop(field.data)
     except ValueError as err:
         raise ValidationError(str(err.args[0])) from None
+
+
+def _check_time(form, field) -> None:
+    try:
+        parse_time(field.data)
+    except UsageError:
+        raise ValidationError(_l("Write the time as seconds (65), minutes:seconds (1:05) or "
+                                 "hours:minutes:seconds (00:01:05).")) from None
 
 
 class _ExhibitionBase(FlaskForm):
@@ -113,6 +123,14 @@ EntryForm = type("EntryForm", (FlaskForm,), {
     "section": StringField(_l("Section"), validators=[Optional(), Length(max=_TITLE_MAX)],
                            description=_l("Its Vietnamese name; a new name makes a new "
                                           "section.")),
+    "clip_start": StringField(_l("Clip starts at"),
+                              validators=[Optional(), Length(max=20), _check_time],
+                              description=_l("For a film or recording: where the clip begins, "
+                                             "e.g. 00:01:05; empty plays from the start.")),
+    "clip_end": StringField(_l("Clip ends at"),
+                            validators=[Optional(), Length(max=20), _check_time],
+                            description=_l("Where it stops, e.g. 00:02:10; empty plays to the "
+                                           "end.")),
     "note": TextAreaField(_l("Note"), validators=[Optional(), Length(max=_TEXT_MAX)],
                           description=_l("Printed in the catalogue and shown on the public "
                                          "page.")),

@@ -15,13 +15,18 @@ from flask_login import current_user
 from PIL import Image
 
 import exhibits
-from archive.errors import NotFound
+from archive.errors import ArchiveError, NotFound
+from archive.store import ObjectStore
 from exhibits import Exhibit, Exhibition
+from exhibits.clips import clip_poster, clip_range
+from ingest.media_derivatives import media_input
 
 from .derivatives import page_image, renderable
+from .media import av_kind, player_context
 from .resources import audience, get_catalog, settings
 
-__all__ = ["bp", "in_language", "picture_url", "render_exhibition", "PICTURE_SIZES"]
+__all__ = ["bp", "in_language", "picture_url", "poster_url", "timed", "render_exhibition",
+           "PICTURE_SIZES"]
 
 bp = Blueprint("exhibitions", __name__, url_prefix="/exhibitions")
 
@@ -77,6 +82,21 @@ def _groups(exhibition: Exhibition, shown: list[Exhibit]) -> list[Group]:
     return groups
 
 
+def timed(exhibit: Exhibit) -> bool:
+    """True for an entry of a film or recording that ingest read (it plays, as its clip)."""
+    return bool(exhibit.original and exhibit.item and exhibit.item.media.get("duration"))
+
+
+def poster_url(exhibition: Exhibition, exhibit: Exhibit) -> str | None:
+    """A clip's poster frame (from inside the clip); the film's own without a clip."""
+    if not timed(exhibit) or av_kind(exhibit.item) != "video":
+        return None
+    if not exhibit.entry.clip:
+        return url_for("items.thumbnail", item_id=exhibit.item.id)
+    return url_for("exhibitions.poster", slug=exhibition.slug, entry_id=exhibit.entry.id,
+                   v=_clip_name(exhibit)[5:-4])
+
+
 def render_exhibition(exhibition: Exhibition, shown: list[Exhibit], *, preview: bool = False,
                       hidden: int = 0):
     """The exhibition's page as visitors see it (also the curators' preview)."""
@@ -85,7 +105,8 @@ def render_exhibition(exhibition: Exhibition, shown: list[Exhibit], *, preview: 
         "exhibits/public.html", exhibition=exhibition, groups=_groups(exhibition, shown),
         count=len(shown), text_lang=text_lang, in_language=in_language, preview=preview,
         hidden=hidden, picture_url=picture_url, zoomable=_ZOOMABLE, renderable=renderable,
-        text_languages=exhibits.languages_of(exhibition))
+        text_languages=exhibits.languages_of(exhibition), timed=timed, poster_url=poster_url,
+        player_context=player_context, clip_range=clip_range, av_kind=av_kind)
 
 
 @bp.get("/")
@@ -118,9 +139,8 @@ def _staff_may_see(slug: str) -> bool:
     return True
 
 
-@bp.get("/<slug>/entries/<int:entry_id>/<size>.jpg")
-def picture(slug: str, entry_id: int, size: str):
-    """An entry's picture: its page of the original, cropped as the curator chose."""
+def _visible_entry(slug: str, entry_id: int):
+    """The exhibition and its entry as this visitor may see them (404 when they may not)."""
     who, catalog = audience(), get_catalog()
     try:
         exhibition = exhibits.get(catalog, slug, audience=who)
@@ -128,6 +148,13 @@ def picture(slug: str, entry_id: int, size: str):
         abort(404)
     found = next((x for x in exhibits.exhibits_of(catalog, exhibition, audience=who)
                   if x.entry.id == entry_id), None)
+    return exhibition, found
+
+
+@bp.get("/<slug>/entries/<int:entry_id>/<size>.jpg")
+def picture(slug: str, entry_id: int, size: str):
+    """An entry's picture: its page of the original, cropped as the curator chose."""
+    exhibition, found = _visible_entry(slug, entry_id)
     if size not in PICTURE_SIZES or found is None or not renderable(found.original):
         abort(404)
     path = page_image(settings(), found.original, found.entry.page or 1, size)
@@ -142,6 +169,40 @@ def picture(slug: str, entry_id: int, size: str):
     response.headers["Cache-Control"] = (f"public, max-age={_MAX_AGE}" if public
                                          else "private, no-store")
     return response
+
+
+@bp.get("/<slug>/entries/<int:entry_id>/poster.jpg")
+def poster(slug: str, entry_id: int):
+    """A clip's poster frame: a frame from inside the clip that is not black (cached)."""
+    exhibition, found = _visible_entry(slug, entry_id)
+    if found is None or not timed(found) or not found.entry.clip or \
+            av_kind(found.item) != "video":
+        abort(404)
+    sha = found.original.sha256
+    target = settings().derivatives_dir / "media" / sha[:2] / sha / _clip_name(found)
+    if not target.is_file():
+        source = media_input(ObjectStore(settings().objects_dir).path_for(sha), found.item.media)
+        try:
+            jpeg = clip_poster(source, found.entry.clip, timeout=settings().ffprobe_timeout)
+        except ArchiveError:
+            jpeg = None
+        if jpeg is None:
+            abort(404)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(jpeg)
+        partial.replace(target)
+    response = send_file(target, mimetype="image/jpeg")
+    public = (exhibition.access == "public" and found.item.access == "public"
+              and not current_user.is_authenticated)
+    response.headers["Cache-Control"] = (f"public, max-age={_MAX_AGE}" if public
+                                         else "private, no-store")
+    return response
+
+
+def _clip_name(exhibit: Exhibit) -> str:
+    start, end = exhibit.entry.clip
+    return f"clip-{start:g}-{end:g}.jpg"
 
 
 def _cropped(path, crop: tuple[float, float, float, float]) -> bytes:

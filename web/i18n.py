@@ -1,10 +1,14 @@
 """The interface language: ?lang= (sticky in the session), else Accept-Language, else Vietnamese."""
 from __future__ import annotations
 
+import re
+
 from flask import Flask, request, session, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
-__all__ = ["LANGUAGES", "select_locale", "init_i18n", "language_url"]
+__all__ = ["LANGUAGES", "select_locale", "init_i18n", "language_url", "text_language",
+           "lang_attr"]
 
 # Interface languages, each named in itself for the switcher.
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English", "zh": "中文"}
@@ -36,9 +40,51 @@ def language_url(code: str) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+# What tells a text's language from its letters (as ingest/language.py, which the web may not
+# import): Vietnamese-only letters, Han with kana, Hangul, Han alone, and Latin words.
+_VIET = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]{2,}")
+_LATIN_SCRIPT = ("vi", "en", "fr")
+
+
+def text_language(text: str | None, languages: list[str] | tuple[str, ...] = ()) -> str | None:
+    """The language a piece of metadata or page text is written in, from its letters; the item's
+    `languages` settle which Latin-script one. None when the letters say nothing (a number)."""
+    text = str(text or "")
+    east = len(_HAN.findall(text)) + len(_KANA.findall(text)) + len(_HANGUL.findall(text))
+    words = _LATIN.findall(text)
+    latin = len(words)
+    if east and east / 2 >= latin:  # a Chinese word is about two characters
+        return "ko" if _HANGUL.search(text) else "ja" if _KANA.search(text) else "zh"
+    if not latin:
+        return None
+    # Vietnamese when a fifth of its words carry letters only Vietnamese has (a good half do in
+    # Vietnamese; an English sentence naming Lạng Sơn has one or two).
+    if sum(1 for w in words if _VIET.search(w)) * 5 >= latin:
+        return "vi"
+    # Latin letters without Vietnamese ones: the item's first Latin-script language other than
+    # Vietnamese (an English title of a Vietnamese-English item), else Vietnamese written bare;
+    # with no languages to go by, unknown.
+    others = [code for code in languages if code in _LATIN_SCRIPT and code != "vi"]
+    if others:
+        return others[0]
+    return "vi" if "vi" in languages else None
+
+
+def lang_attr(text: str | None, languages: list[str] | tuple[str, ...] = (),
+              default: str | None = None) -> Markup:
+    """` lang="en"` for an element holding this text when its language is known (else `default`'s,
+    else nothing): content keeps its own language inside a page in another interface language."""
+    code = text_language(text, languages) or default
+    return Markup(' lang="%s"') % code if code else Markup("")
+
+
 def _context() -> dict:
     return {"interface_languages": LANGUAGES, "current_language": str(get_locale()),
-            "language_url": language_url}
+            "language_url": language_url, "lang_attr": lang_attr}
 
 
 def init_i18n(app: Flask) -> None:

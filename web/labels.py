@@ -1,6 +1,7 @@
 """Interface names of fields, kinds, access levels, origins and events, in the reader's language.
 
-Values of metadata are never translated; only these names of things are.
+Values of metadata are never translated; only these names of things are, and the values of a
+controlled vocabulary (document types), which name things too.
 """
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 __all__ = ["DUBLIN_CORE", "FIELD_LABELS", "KIND_LABELS", "ACCESS_LABELS", "ORIGIN_LABELS",
-           "ACTION_LABELS", "ROLE_LABELS", "SORT_LABELS", "FACET_LABELS", "label", "language_name",
+           "ACTION_LABELS", "ROLE_LABELS", "SORT_LABELS", "FACET_LABELS", "DETAIL_LABELS",
+           "DOC_TYPE_LABELS", "label", "language_name",
            "field_groups"]
 
 # Dublin Core element of each field that has one (`dc_source` is DC's `source`).
@@ -48,17 +50,54 @@ ACTION_LABELS = {
     "access-changed": _l("Access changed"), "exported": _l("Exported"),
     "verified": _l("Verified"), "source-added": _l("Source added"),
     "updated": _l("Updated"), "reingested": _l("Re-ingested"),
+    "original-attached": _l("Digitised file attached"),
+    "record-linked": _l("Manifest record linked"), "rule-applied": _l("Rule applied"),
+    "released-from-quarantine": _l("Released from quarantine"),
+    "quarantined": _l("Quarantined"), "quarantine-deleted": _l("Deleted from quarantine"),
+    "backed-up": _l("Backed up"), "restored": _l("Restored"),
+    # An item's history also holds the work on exhibitions it is in (named as web/exhibits.py).
+    "exhibit-item-added": _l("Item added"), "exhibit-item-removed": _l("Item removed"),
+    "exhibit-caption-edited": _l("Caption edited"), "exhibit-section-set": _l("Section chosen"),
+    "exhibit-item-edited": _l("Page, crop or note edited"),
+    "exhibit-reordered": _l("Order changed"),
+}
+# Keys of an event's details, as the history tables show them.
+DETAIL_LABELS = {
+    "source": _l("Source"), "exhibition": _l("Exhibition"), "pages": _l("Pages"),
+    "mime": _l("File type"),
+    "position": _l("Position"), "languages": _l("Languages"), "identifier": _l("Identifier"),
+    "sha256": _l("Checksum (SHA-256)"), "record": _l("Record without a file"),
+    "manifest": _l("Manifest"), "line": _l("Line"), "fields": _l("Fields"),
+    "reason": _l("Reason"), "code": _l("Error code"), "rule": _l("Rule"), "rules": _l("Rules"),
+    "review": _l("Review"), "refused": _l("Refused"), "dest": _l("Destination"),
+    "item_id": _l("Item"), "from": _l("From"), "to": _l("To"), "featured": _l("Featured"),
+    "bulk": _l("Bulk edit"), "title": _l("Title"), "captions": _l("Captions"),
+    "section": _l("Section"), "page": _l("Page"), "crop": _l("Crop"), "note": _l("Note"),
+    "clip": _l("Clip"), "pdf": _l("Catalogue (PDF)"), "bag": _l("Evidence pack (.zip)"),
+}
+# Controlled values of doc_type (ingest/metadata/vocab.py's DOC_TYPES): stored in Vietnamese,
+# shown in the interface language, so a Chinese reader sees 议定 where the record says Nghị định.
+DOC_TYPE_LABELS = {
+    "Thông tư liên tịch": _l("Joint circular"), "Chương trình hành động": _l("Action programme"),
+    "Nghị định": _l("Decree"), "Thông tư": _l("Circular"), "Quyết định": _l("Decision"),
+    "Kế hoạch": _l("Plan"), "Công văn": _l("Official letter"), "Báo cáo": _l("Report"),
+    "Tờ trình": _l("Submission"), "Nghị quyết": _l("Resolution"), "Chỉ thị": _l("Directive"),
+    "Thông báo": _l("Notice"), "Kết luận": _l("Conclusion"), "Chương trình": _l("Programme"),
+    "Hướng dẫn": _l("Guidance"), "Quy chế": _l("Regulation"), "Quy định": _l("Provisions"),
+    "Công điện": _l("Official telegram"), "Pháp lệnh": _l("Ordinance"), "Bộ luật": _l("Code"),
+    "Luật": _l("Law"),
 }
 ROLE_LABELS = {"staff": _l("Staff"), "curator": _l("Curator"), "admin": _l("Administrator")}
 SORT_LABELS = {"relevance": _l("Relevance"), "date": _l("Newest first"), "title": _l("Title A-Z")}
 FACET_LABELS = {"kind": _l("Kind"), "languages": _l("Language"), "year": _l("Year"),
                 "lead_unit": _l("Lead unit"), "collection": _l("Collection"),
                 "issuer": _l("Issuing body"), "doc_type": _l("Document type"),
-                "access": _l("Access")}
+                "access": _l("Access"), "places": _l("Places"), "subjects": _l("Subjects"),
+                "creator": _l("Creator")}
 _TABLES = {"field": FIELD_LABELS, "kind": KIND_LABELS, "access": ACCESS_LABELS,
            "origin": ORIGIN_LABELS, "action": ACTION_LABELS, "sort": SORT_LABELS,
            "role": ROLE_LABELS,
-           "facet": FACET_LABELS}
+           "facet": FACET_LABELS, "detail": DETAIL_LABELS, "doc_type": DOC_TYPE_LABELS}
 
 
 def label(table: str, key: str) -> str:

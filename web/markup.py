@@ -77,10 +77,20 @@ def file_size(size: int | None) -> str:
     return f"{format_decimal(size)} B"
 
 
+def number(value) -> str:
+    """A count with the reader's digit grouping; counts under 1000 have none in vi, en or zh.
+
+    Pages show dozens of facet counts: Babel's formatter costs ~30 µs a call, str() nothing.
+    """
+    if isinstance(value, int) and 0 <= value < 1000:
+        return str(value)
+    return format_decimal(value)
+
+
 def init_filters(app: Flask) -> None:
     """Register the filters and label helpers with Jinja."""
     app.jinja_env.filters.update(highlight=highlight, local_date=local_date,
                                  local_datetime=local_datetime, file_size=file_size,
-                                 number=format_decimal, percent=format_percent)
+                                 number=number, percent=format_percent)
     app.jinja_env.globals.update(label=label, language_name=language_name,
                                  field_groups=field_groups, dublin_core=DUBLIN_CORE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from archive.models import ACCESS_LEVELS, KINDS
 from search.parse import MAX_QUERY_LENGTH
 
-__all__ = ["openapi_document", "SUGGEST_LIMITS", "YEARS", "MAX_PAGE"]
+__all__ = ["openapi_document", "SUGGEST_LIMITS", "YEARS", "MAX_PAGE", "BROWSE_NAMES"]
 
 # Bounds /api checks, written once so that description and behaviour agree: the API imports
 # these; web/params.py holds the same years and pages (tests/test_hostile_api_contract.py runs
@@ -12,6 +12,7 @@ __all__ = ["openapi_document", "SUGGEST_LIMITS", "YEARS", "MAX_PAGE"]
 SUGGEST_LIMITS = (1, 8, 20)  # lowest, default, highest number of completions of each kind
 YEARS = (1, 9999)
 MAX_PAGE = 10_000
+BROWSE_NAMES = ("places", "subjects", "creators", "collections", "periods")  # web/browse.py
 
 
 def _param(name: str, description: str, schema: dict, *, where: str = "query",
@@ -42,6 +43,9 @@ _SEARCH_PARAMS = [
     _param("to", "Up to this year", _YEAR),
     _param("collection", "Only this collection", _STR),
     _param("lead_unit", "Only this lead unit", _STR),
+    _param("places", "Only items about this place", _STR),
+    _param("subjects", "Only items with this subject", _STR),
+    _param("creator", "Only items by this creator", _STR),
     _param("access", "Only items at this access level, among the levels the session may see "
            "(a level it may not see answers 400)", {"type": "string",
                                                       "enum": list(ACCESS_LEVELS)}),
@@ -51,6 +55,11 @@ _SEARCH_PARAMS = [
     _param("page", "Page of hits (past the last page: no hits, the same total)",
            {**_INT, "maximum": MAX_PAGE, "default": 1}),
 ]
+# A search form's blank field arrives as `kind=` or `from=`: every optional argument left empty
+# means what leaving it out means (no filter, no bound, the default).
+for _p in _SEARCH_PARAMS:
+    if not _p["required"]:
+        _p["allowEmptyValue"] = True
 
 _SCHEMAS = {
     "Error": {"type": "object", "properties": {"error": _STR}, "required": ["error"]},
@@ -72,6 +81,16 @@ _SCHEMAS = {
         "facets": {"type": "object", "description": "facet -> value -> count",
                    "additionalProperties": {"type": "object",
                                             "additionalProperties": {"type": "integer"}}}}},
+    "Browse": {"type": "object", "required": ["browse", "sections"], "properties": {
+        "browse": _STR,
+        "sections": {"type": "array", "items": {"type": "object", "properties": {
+            "facet": {"type": "string", "description": "the search argument each url sets"},
+            "values": {"type": "array", "items": {"$ref": "#/components/schemas/BrowseValue"}}}}}}},
+    "BrowseValue": {"type": "object", "required": ["value", "count", "url"], "properties": {
+        "value": _STR, "count": {"type": "integer", "description": "items this caller may see"},
+        "url": {"type": "string", "description": "the search page filtered by this value"},
+        "years": {"type": "array", "description": "a decade's years (periods only)",
+                  "items": {"$ref": "#/components/schemas/BrowseValue"}}}},
     "Suggestions": {"type": "object", "properties": {
         "terms": {"type": "array", "items": _STR},
         "titles": {"type": "array", "items": {"type": "object", "properties": {
@@ -133,6 +152,16 @@ def openapi_document() -> dict:
                 "parameters": [_param("id", "The item id", _STR, where="path", required=True)],
                 "responses": {"200": {"description": "The item", "content": json_of("Item")},
                               "404": _MISSING}}},
+            "/api/browse/{name}": {"get": {
+                "summary": "Values of places, subjects, creators, collections or periods, with "
+                           "counts of the items this caller may see",
+                "parameters": [_param("name", "What to list", {"type": "string", "enum": list(
+                                   BROWSE_NAMES)}, where="path", required=True),
+                               _param("sort", "count: most items first (default); name: A-Z",
+                                      {"type": "string", "enum": ["count", "name"]})],
+                "responses": {"200": {"description": "Values, counts and their searches",
+                                      "content": json_of("Browse")}, "400": _ERROR,
+                              "404": {**_MISSING, "description": "No such list"}}}},
             "/api/stats": {"get": {
                 "summary": "Collection statistics",
                 "responses": {"200": {"description": "Counts and lists",

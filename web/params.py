@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from archive.errors import UsageError
+from archive.errors import QuerySyntaxError
 from search.facets import FACETS
+from search.notices import N_
 from search.query import SearchRequest
 
 __all__ = ["search_request", "FILTER_ARGS", "BROWSE_ALL"]
@@ -23,7 +24,8 @@ def _int(args: MultiDict, name: str, default: int | None, low: int, high: int) -
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise UsageError(f"{name} must be a whole number from {low} to {high}")
+        raise QuerySyntaxError(N_("%(name)s must be a whole number from %(low)s to %(high)s"),
+                               name=name, low=low, high=high)
     return int(raw)
 
 

@@ -1,4 +1,4 @@
-"""What a request works with: the catalog on `g`, the one Searcher per process, the audience."""
+"""What a request works with: the catalog on `g`, one search engine per process, the audience."""
 from __future__ import annotations
 
 import threading
@@ -12,17 +12,17 @@ from archive.settings import Settings
 from archive.store import ObjectStore
 from archive.users import Users
 from search.access import may_see
-from search.query import Searcher
+from search.engine import SearchEngine, open_engine
 
-__all__ = ["init_resources", "settings", "get_catalog", "get_read_catalog", "get_searcher",
-           "get_store", "get_users", "audience", "visible_item"]
+__all__ = ["init_resources", "settings", "get_catalog", "get_read_catalog", "get_engine",
+           "get_searcher", "get_store", "get_users", "audience", "visible_item"]
 
 _KEY = "ttdn"
 
 
 def init_resources(app: Flask) -> None:
-    """Make room for the process-wide Searcher and close the catalog after each request."""
-    app.extensions[_KEY] = {"searcher": None, "lock": threading.Lock(),
+    """Make room for the process-wide search engine and close the catalog after each request."""
+    app.extensions[_KEY] = {"engine": None, "lock": threading.Lock(),
                             "read_catalogs": threading.local()}
     app.teardown_appcontext(_close_catalog)
 
@@ -68,14 +68,19 @@ def get_read_catalog() -> Catalog:
     return local.catalog
 
 
-def get_searcher() -> Searcher:
-    """The process's one Searcher: opened on first use, it refreshes itself on index changes."""
+def get_engine() -> SearchEngine:
+    """The process's one search engine: made on first use, it follows the index's commits."""
+    # Lazily, so each pre-forked worker opens its own after the fork; views search, suggest
+    # and re-index through it only (search/engine.py), never through the engine's insides.
     state = current_app.extensions[_KEY]
-    if state["searcher"] is None:
+    if state["engine"] is None:
         with state["lock"]:  # waitress threads may all arrive at once on the first request
-            if state["searcher"] is None:
-                state["searcher"] = Searcher(settings().index_dir)
-    return state["searcher"]
+            if state["engine"] is None:
+                state["engine"] = open_engine(settings())
+    return state["engine"]
+
+
+get_searcher = get_engine  # the name the search views were written with
 
 
 def get_store() -> ObjectStore:

@@ -22,7 +22,7 @@ from .charts import bar_chart
 from .editing import LIST_VALUED, changes, form_values, save_changes
 from .forms import LONG_FIELDS, date_message, edit_form, fields_for
 from .labels import label, language_name
-from .resources import audience, get_catalog, get_searcher, settings, visible_item
+from .resources import audience, get_catalog, get_engine, settings, visible_item
 
 __all__ = ["bp", "stats_csv", "require_staff"]
 
@@ -77,9 +77,8 @@ def edit(item_id: str):
     if not changed:
         flash(_("Nothing was changed."), "info")
         return redirect(url_for("items.show", item_id=item.id))
-    catalog, searcher = get_catalog(), get_searcher()
     try:
-        _new, indexed = save_changes(catalog, searcher.ix, current_user, item, changed,
+        _new, indexed = save_changes(get_catalog(), get_engine(), current_user, item, changed,
                                      batch=settings().index_batch)
     except DateError as err:  # the form checks dates too; this is the archive's own check
         form[err.field].errors = [date_message(err)] if err.field in form else []

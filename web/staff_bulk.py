@@ -126,7 +126,7 @@ def bulk():
                                search_args=search_args, limit=MAX_BULK), 400
     apply = request.form.get("step") == "apply"
     catalog = get_catalog()
-    sync = index_syncer(get_searcher().ix, catalog, batch=settings().index_batch)
+    sync = index_syncer(get_searcher(), catalog, batch=settings().index_batch)
     try:
         result = edit_items(catalog, sync, current_user, ids, changes, dry_run=not apply)
     except AccessDenied:

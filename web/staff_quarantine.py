@@ -5,11 +5,14 @@ what went wrong and what to do, and keeps the original message as the details.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,11 +24,12 @@ from archive.errors import AccessDenied, ArchiveError, NotFound, UsageError
 from archive.quarantine_actions import (MISMATCH_PREFIX, copy_path, delete_entry, forget_copy,
                                         get_entry, items_with_warnings, release_entry)
 from search.access import visible_levels
+from search.notices import N_
 
 from .resources import audience, get_catalog, settings
 from .staff import require_staff
 
-__all__ = ["bp", "REASONS", "explain", "quarantine_page"]
+__all__ = ["bp", "REASONS", "CODES", "explain", "code_label", "said", "quarantine_page"]
 
 bp = Blueprint("staff_quarantine", __name__, url_prefix="/staff/quarantine")
 bp.before_request(require_staff)
@@ -60,6 +64,56 @@ _LIMIT = (_l("The file is over a limit set for this archive."),
              "name, then retry."))
 
 
+# The codes themselves, for the badge (the code stays in its title for a search in the logs).
+CODES = {
+    "unsupported": _l("Unsupported format"), "encrypted": _l("Password-protected"),
+    "corrupt": _l("Damaged file"), "unsafe-link": _l("Link outside the folder"),
+    "unreadable": _l("Unreadable file"), "changed": _l("Changed while read"),
+    "missing-dependency": _l("Missing program"), "storage-full": _l("Disk full"),
+    "internal": _l("Internal error"), "error": _l("Error"),
+}
+# The commonest reasons and warnings ingest writes (ingest/registry.py, extractors/*,
+# item_builder.py), found anywhere in the text (it starts with the file's name): said in the
+# interface language. Any other text stays as ingest wrote it, marked as English.
+_SAID = (
+    (r"not a file type the archive can read \((?P<mime>[^)]*)\)",
+     N_("not a file type the archive can read (%(mime)s)")),
+    (r"encrypted PDF, password required", N_("encrypted PDF, password required")),
+    (r"PDF could not be opened: its structure is unreadable",
+     N_("PDF could not be opened: its structure is unreadable")),
+    (r"PDF has no pages", N_("PDF has no pages")),
+    (r"damaged image: its header could not be read",
+     N_("damaged image: its header could not be read")),
+    (r"damaged DOCX: not a readable zip archive", N_("damaged DOCX: not a readable zip archive")),
+    (r"file too large: (?P<size>\d+) MiB, over the limit of (?P<limit>\d+) MiB",
+     N_("file too large: %(size)s MiB, over the limit of %(limit)s MiB")),
+    (r"holds no picture or sound that ffprobe can read",
+     N_("holds no picture or sound that ffprobe can read")),
+    (r"content and name disagree: the name ends in (?P<ext>\S+) but the content is (?P<mime>\S+); "
+     r"archived as what the content is",
+     N_("content and name disagree: the name ends in %(ext)s but the content is %(mime)s; "
+        "archived as what the content is")),
+)
+_SAID_RE = [(re.compile(pattern), msgid) for pattern, msgid in _SAID]
+
+
+def code_label(code: str) -> str:
+    """A quarantine code's name in the interface language (an unknown code shows as itself)."""
+    found = CODES.get(code)
+    return str(found) if found is not None else code
+
+
+def said(text: str | None) -> tuple[str, str]:
+    """(Ingest's reason or warning, in the reader's language when it is a known one; its lang)."""
+    text = text or ""
+    for pattern, msgid in _SAID_RE:
+        found = pattern.search(text)
+        if found:
+            translated = gettext(msgid, **found.groupdict())
+            return text[:found.start()] + translated + text[found.end():], str(get_locale())
+    return text, "en"
+
+
 def explain(entry) -> tuple[str, str]:
     """(problem, what to do) for a quarantine entry, in the interface language."""
     if "TTDN_" in (entry.reason or ""):
@@ -81,6 +135,7 @@ def quarantine_page():
     warned = items_with_warnings(catalog, visible_levels(audience()))
     mismatched = [w for w in warned if any(x.startswith(MISMATCH_PREFIX) for x in w[2])]
     return render_template("staff/quarantine.html", entries=entries, explain=explain,
+                           code_label=code_label, said=said,
                            form=EntryForm(), warned=warned, mismatched=mismatched,
                            has_copy=lambda e: copy_path(settings(), e) is not None)
 

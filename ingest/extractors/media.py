@@ -68,8 +68,9 @@ class MediaExtractor(Extractor):
         mime = sniff_mime(path)
         if mime == IFO_MIME:  # one file of a copied disc: the disc is one item, not its parts
             raise UnsupportedFormat(
-                "a DVD's VIDEO_TS control file: a disc is archived as one item; pack the folder "
-                "(tar cf disc.tar VIDEO_TS) or use the disc's ISO image, and ingest that")
+                "a DVD's VIDEO_TS control file: a disc is archived as one item; ingest the folder "
+                "that holds VIDEO_TS (or VIDEO_TS itself), pack it (tar cf disc.tar VIDEO_TS) "
+                "or use the disc's ISO image")
         check_ffmpeg()
         disc = _DISC_READERS[mime](path) if mime in _DISC_READERS else None
         source = disc.input_url(input_of(path)) if disc else input_of(path)

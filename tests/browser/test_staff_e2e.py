@@ -125,6 +125,7 @@ def test_crop_is_drawn_on_the_page_and_its_numbers_stay_editable(page, live_serv
     box = page.locator(".crop-draw img")
     box.wait_for()
     page.wait_for_function("document.querySelector('.crop-draw img').naturalWidth > 0")
+    box.scroll_into_view_if_needed()  # the mouse draws where the page shows it, as a curator does
     area = box.bounding_box()
     page.mouse.move(area["x"] + area["width"] * 0.2, area["y"] + area["height"] * 0.25)
     page.mouse.down()

@@ -23,7 +23,7 @@ from .bm25 import BM25Index
 from .fts import fts_rank
 
 __all__ = ["JUDGMENTS", "Judged", "load_judgments", "success_at", "reciprocal_rank",
-           "ndcg_at", "run", "summarize"]
+           "ndcg_at", "run", "request_of", "summarize"]
 
 JUDGMENTS = Path(__file__).with_name("judgments.json")
 QUESTIONS = Path(__file__).with_name("questions.json")
@@ -88,23 +88,34 @@ def ndcg_at(ranked: list[str], relevant: dict[str, int], k: int = CUTOFF) -> flo
     return dcg([relevant.get(r, 0) for r in ranked[:k]]) / ideal if ideal else 0.0
 
 
-def run(home: Path, db: sqlite3.Connection, judged: list[Judged],
-        bm25: BM25Index | None = None) -> list[Judged]:
-    """Fill in each engine's top ten for every query (as an administrator: every item)."""
+def run(home: Path, db: sqlite3.Connection | None, judged: list[Judged],
+        bm25: BM25Index | None = None, engine=None) -> list[Judged]:
+    """Fill in each engine's top ten for every query (as an administrator: every item).
+
+    `engine` (a ``search.engine.SearchEngine``, e.g. Solr's) ranks "ours" instead of the
+    Whoosh index in `home`; without `db` (or `bm25`) that baseline is left as it was.
+    """
     settings = load_settings(home)
-    searcher = Searcher(settings.index_dir)
+    searcher = Searcher(settings.index_dir) if engine is None else engine
     try:
         with Catalog(settings.catalog_path, readonly=True) as catalog:
             for q in judged:
-                request = SearchRequest(query=q.query, limit=CUTOFF, audience="admin",
-                                        suggest=False, **q.options)
-                q.ours = [h.source for h in searcher.search(request, catalog).hits]
-                q.fts = fts_rank(db, q.query, kind=q.options.get("kind"), limit=CUTOFF,
-                                 any_word=q.question)
-                q.bm25 = bm25.rank(q.query, CUTOFF) if bm25 is not None else []
+                q.ours = [h.source for h in searcher.search(request_of(q), catalog).hits]
+                if db is not None:
+                    q.fts = fts_rank(db, q.query, kind=q.options.get("kind"), limit=CUTOFF,
+                                     any_word=q.question)
+                if bm25 is not None:
+                    q.bm25 = bm25.rank(q.query, CUTOFF)
     finally:
-        searcher.close()
+        if engine is None:
+            searcher.close()
     return judged
+
+
+def request_of(q: Judged) -> SearchRequest:
+    """The search a judged query runs: an administrator's top ten, no "did you mean"."""
+    return SearchRequest(query=q.query, limit=CUTOFF, audience="admin", suggest=False,
+                         **q.options)
 
 
 def summarize(judged: list[Judged]) -> dict[str, dict[str, float]]:

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import click
 
-__all__ = ["register"]
+__all__ = ["oai_group"]
 
 _NS = {"o": "http://www.openarchives.org/OAI/2.0/"}
 
@@ -57,8 +57,3 @@ def _line(record: ET.Element) -> str:
     title = next((e.text for e in record.iter() if e.tag.endswith("}title")), "") or ""
     return "\t".join((header.findtext("o:identifier", namespaces=_NS),
                       header.findtext("o:datestamp", namespaces=_NS), status, sets, title))
-
-
-def register(cli: click.Group) -> None:
-    """Add `ttdn oai` to the root group."""
-    cli.add_command(oai_group)

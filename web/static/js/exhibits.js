@@ -9,11 +9,27 @@
     return ok ? parts : null;
   }
 
+  // OpenSeadragon gives each button the title of its own (English) strings: give it the
+  // page's, which the template wrote in the interface language.
+  var TIPS = { "-in": "Tooltips.ZoomIn", "-out": "Tooltips.ZoomOut", "-home": "Tooltips.Home",
+               "-full": "Tooltips.FullPage" };
+
+  function translate(id, element) {
+    Object.keys(TIPS).forEach(function (suffix) {
+      var button = document.getElementById(id + suffix);
+      if (button && button.title) { window.OpenSeadragon.setString(TIPS[suffix], button.title); }
+    });
+    if (element.dataset.failed) {
+      window.OpenSeadragon.setString("Errors.OpenFailed", element.dataset.failed);
+    }
+  }
+
   function start(element) {
     if (element.dataset.started || typeof window.OpenSeadragon !== "function") { return; }
     element.dataset.started = "1";
     element.classList.add("active");
     var id = element.id;
+    translate(id, element);
     var viewer = window.OpenSeadragon({
       element: element,
       tileSources: { type: "image", url: element.dataset.src, buildPyramid: true },

@@ -41,8 +41,17 @@
     });
   }
 
+  function refinePanel() {
+    // The filters' <details> is shown open on a desktop by CSS (::details-content); a browser
+    // without that selector gets it opened here, on a wide window only (a phone keeps the button).
+    var panel = document.querySelector("details.refine");
+    if (!panel || !window.CSS || CSS.supports("selector(::details-content)")) { return; }
+    if (window.matchMedia("(min-width: 801px)").matches) { panel.open = true; }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     autosubmit();
     autocomplete();
+    refinePanel();
   });
 })();

@@ -6,7 +6,7 @@
   var TIPS = {
     tipZoomIn: "Tooltips.ZoomIn", tipZoomOut: "Tooltips.ZoomOut", tipHome: "Tooltips.Home",
     tipFullPage: "Tooltips.FullPage", tipNext: "Tooltips.NextPage",
-    tipPrevious: "Tooltips.PreviousPage"
+    tipPrevious: "Tooltips.PreviousPage", tipOpenFailed: "Errors.OpenFailed"
   };
 
   function translate(OSD, data) {
@@ -53,6 +53,7 @@
     viewer.addHandler("open-failed", function () {
       if (indicator) {
         indicator.textContent = indicator.dataset.failed || "";
+        indicator.classList.add("failed");  // no spinner: nothing more is coming
         indicator.hidden = false;
       }
     });

@@ -1,0 +1,339 @@
+"""The Solr engine on a real 2-node SolrCloud: the tests' home indexed, searched, verified.
+
+The cluster (tests/solr_fixtures.py) starts once per session; every test here reads the one
+collection the session fixture rebuilt from the web tests' home. The last test stops a node
+mid-run and starts it again (so it stays last: the others expect both nodes up).
+"""
+from __future__ import annotations
+
+import doctest
+import json
+import shutil
+import subprocess
+import threading
+import time
+import urllib.request
+
+import pytest
+from whoosh.query import Term
+
+import search.solr_engine as solr_engine_module
+from archive.errors import NotFound, SearchUnavailable
+from archive.settings import load_settings
+from search.analyzers import fold
+from search.parse import parse_query
+from search.query import SearchRequest
+from search.schema import build_schema
+from search.solr_engine import SolrClient, SolrEngine, to_solr
+from search.verify import verify_archive
+
+from tests.conftest import run_cli
+from tests.solr_fixtures import *  # noqa: F401,F403
+from tests.solr_fixtures import SCRIPT, _missing_tools
+from tests.web_fixtures import *  # noqa: F401,F403
+from tests.web_fixtures import HIDDEN_WORD, make_app
+
+pytestmark = pytest.mark.solr
+
+
+def _search(engine, catalog, query: str, audience: str = "admin", **options):
+    return engine.search(SearchRequest(query=query, audience=audience, **options), catalog)
+
+
+def _ids(result) -> list[str]:
+    return [h.id for h in result.hits]
+
+
+def test_without_java_the_cluster_script_says_what_to_install(tmp_path):
+    """No Java on PATH: the script (and so the session fixture) fails naming the package."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    run = subprocess.run([str(bin_dir / "bash"), str(SCRIPT), "build"], capture_output=True,
+                         text=True, env={"PATH": str(bin_dir)}, timeout=60)
+    assert run.returncode == 1
+    assert "java is missing; install it with: apt-get install -y openjdk-17-jdk-headless" \
+        in run.stderr
+    assert _missing_tools(path=str(bin_dir))[0].startswith("java (apt-get install")
+
+
+def test_parsed_queries_in_solr_syntax():
+    """The parser's tree, written for Solr: boosts, folded twins, NOT, phrases' slop, ranges."""
+    assert doctest.testmod(solr_engine_module).failed == 0
+    schema = build_schema()
+    text = to_solr(parse_query('"Hoàng Sa"~3 -loai:bando nam:1940..1950 triển*', schema=schema))
+    assert '"hoàng sa"~2' in text and '"hoang sa"~2' in text
+    assert '-kind:"map"' in text and "year:[1940 TO 1950]" in text
+    assert "content_f:trien*" in text
+    assert to_solr(parse_query("51/KH-UBND", schema=schema)).count('doc_number:"51/kh-ubnd"^6') == 1
+    # Quotes and backslashes typed into a field value cannot break out of the clause.
+    assert to_solr(Term("issuer", 'a"b\\c) OR *:*')) == 'issuer:"a\\"b\\\\c) OR *:*"'
+
+
+def test_cluster_is_two_nodes_two_shards_two_replicas(solr_cluster):
+    """The collection has 2 shards of 2 active replicas, on 2 nodes, every one on loopback."""
+    url = f"{solr_cluster.nodes[0]}/admin/collections?action=CLUSTERSTATUS&wt=json"
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        status = json.load(reply)["cluster"]
+    shards = status["collections"]["ttdn"]["shards"]
+    assert len(shards) == 2
+    for shard in shards.values():
+        replicas = shard["replicas"].values()
+        assert len(replicas) == 2 and all(r["state"] == "active" for r in replicas)
+        assert len({r["node_name"] for r in replicas}) == 2  # a shard survives a node
+    assert len(status["live_nodes"]) == 2
+    assert all(n.startswith("http://127.0.0.1:") for n in solr_cluster.nodes)
+    assert solr_cluster.search.startswith("solr+http://127.0.0.1:")
+
+
+def test_rebuild_indexes_every_item_and_verify_agrees(solr_engine, solr_home, solr_catalog):
+    """Every catalog item is in Solr; `ttdn verify`'s check finds nothing missing or extra."""
+    assert solr_engine.indexed_item_ids() == set(solr_catalog.item_ids())
+    report = verify_archive(load_settings(solr_home), solr_engine)
+    assert report.indexed == report.items == len(solr_catalog.item_ids())
+    assert not [p for p in report.problems if "index" in p], report.problems
+
+
+@pytest.mark.parametrize("query", ["Lạng Sơn", "lang son", "LẠNG SƠN"])
+def test_accented_and_unaccented_find_the_plan(solr_engine, solr_catalog, ids, query):
+    """Typed with tones, without them or in capitals: the folded field finds the same item."""
+    assert ids["public"] in _ids(_search(solr_engine, solr_catalog, query, limit=50))
+
+
+def test_d_with_stroke_folds_to_d(solr_engine, solr_catalog, ids):
+    """ASCIIFoldingFilter maps đ→d: "dong dang" finds what "Đồng Đăng" finds."""
+    accented = _search(solr_engine, solr_catalog, "Đồng Đăng", limit=50)
+    folded = _search(solr_engine, solr_catalog, "dong dang", limit=50)
+    assert accented.total > 0
+    assert set(_ids(accented)) <= set(_ids(folded))
+
+
+def test_cjk_bigrams(solr_engine, solr_catalog, ids):
+    """The Vietnamese–Chinese leaflet is found by the Chinese name of Lạng Sơn, 谅山."""
+    result = _search(solr_engine, solr_catalog, "谅山", limit=50)
+    assert ids["leaflet"] in _ids(result)
+    # One character alone still finds it (unigrams at index time).
+    assert ids["leaflet"] in _ids(_search(solr_engine, solr_catalog, "谅", limit=50))
+
+
+@pytest.mark.parametrize("query", ["51/KH-UBND", "so:51/KH-UBND", "51 / KH - UBND"])
+def test_document_number_kept_whole_leads(solr_engine, solr_catalog, ids, query):
+    """A document number finds its item first, however it is typed."""
+    result = _search(solr_engine, solr_catalog, query)
+    assert _ids(result)[:1] == [ids["public"]], _ids(result)
+
+
+def test_operators_phrase_prefix_not_and_years(solr_engine, solr_catalog, ids):
+    """The search box's syntax means the same on Solr: phrases, OR, NOT, prefixes, nam:."""
+    phrase = _search(solr_engine, solr_catalog, '"Hoàng Sa"', limit=50)
+    assert ids["plan"] in _ids(phrase) and ids["report"] in _ids(phrase)
+    without = _search(solr_engine, solr_catalog, '"Hoàng Sa" -"báo cáo"', limit=50)
+    assert ids["plan"] in _ids(without) and ids["report"] not in _ids(without)
+    prefix = _search(solr_engine, solr_catalog, "triển*", limit=50)
+    assert ids["plan"] in _ids(prefix)
+    either = _search(solr_engine, solr_catalog, "quartzmarkup OR 谅山", limit=50)
+    assert {ids["xss"], ids["leaflet"]} <= set(_ids(either))
+    maps = _search(solr_engine, solr_catalog, "loai:bando", limit=50)
+    assert _ids(maps) and all(h.kind == "map" for h in maps.hits)
+    dated = _search(solr_engine, solr_catalog, "nam:2017", limit=50)
+    assert ids["public"] in _ids(dated) and ids["restricted"] not in _ids(dated)
+
+
+def test_plain_question_is_relaxed(solr_engine, solr_catalog, ids):
+    """A question whose words are not all in any item still finds the item holding most."""
+    result = _search(solr_engine, solr_catalog,
+                     "kế hoạch triển lãm Hoàng Sa Trường Sa năm 2018 là gì xyzzyq?")
+    assert ids["plan"] in _ids(result)[:3], _ids(result)
+
+
+def test_facets_count_what_matched(solr_engine, solr_catalog):
+    """Facets count the matching items; a kind filter narrows hits and counts alike."""
+    everything = _search(solr_engine, solr_catalog, "*", limit=100)
+    assert sum(everything.facets["kind"].values()) == everything.total
+    assert everything.facets["kind"].get("map", 0) >= 1
+    maps = _search(solr_engine, solr_catalog, "*", kind="map", limit=100)
+    assert maps.total == everything.facets["kind"]["map"]
+    assert set(maps.facets["kind"]) == {"map"}
+    assert "access" in everything.facets
+
+
+def test_page_hits_name_their_pages(solr_engine, solr_catalog, ids):
+    """A word on one page of the 11-page decree names that page, with a snippet from it."""
+    pages = solr_catalog.pages(ids["long"])
+    assert len(pages) > 5
+    folded = {p.n: fold(p.text) for p in pages}
+    # A word that only one page has (as folded text, so no other page matches it either).
+    word, n = next((w, p.n) for p in pages for w in sorted(set(folded[p.n].split()))
+                   if len(w) >= 4 and w.isalpha()
+                   and sum(w in text.split() for text in folded.values()) == 1
+                   and not any(w in text for m, text in folded.items() if m != p.n))
+    result = _search(solr_engine, solr_catalog, f'"{word}"', limit=50)
+    hit = next(h for h in result.hits if h.id == ids["long"])
+    assert hit.pages == [n]
+    assert hit.snippets and hit.snippets[0]["page"] == n and hit.snippet
+
+
+# -- access: nothing internal or restricted reaches the public ----------------------------------
+
+def test_hidden_word_never_reaches_the_public(solr_engine, solr_catalog, ids):
+    """Results, totals, facets, autocomplete and similar items: the public sees none of it."""
+    public = _search(solr_engine, solr_catalog, HIDDEN_WORD, audience="public")
+    assert public.total == 0 and public.hits == []
+    assert all(not values for values in public.facets.values())
+    staff = _search(solr_engine, solr_catalog, HIDDEN_WORD, audience="staff")
+    assert ids["secret"] in _ids(staff)
+    assert solr_engine.autocomplete(HIDDEN_WORD[:7], audience="public") == \
+        {"titles": [], "terms": []}
+    staff_terms = solr_engine.autocomplete(HIDDEN_WORD[:7], audience="staff")["terms"]
+    assert any(HIDDEN_WORD in t for t in staff_terms)
+
+
+def test_public_counts_public_items_only(solr_engine, solr_catalog):
+    """Every hit and every count of a public search is public; no access facet is shown."""
+    everything = _search(solr_engine, solr_catalog, "*", audience="public", limit=100)
+    public = [i for i in solr_catalog.item_ids() if solr_catalog.get_item(i).access == "public"]
+    assert everything.total == len(public)
+    assert {h.access for h in everything.hits} == {"public"}
+    assert "access" not in everything.facets
+    assert sum(everything.facets["kind"].values()) == len(public)
+    for query in ("Lạng Sơn", "nghị định", "51/KH-UBND", "2026"):
+        result = _search(solr_engine, solr_catalog, query, audience="public", limit=100)
+        assert {h.access for h in result.hits} <= {"public"}, query
+
+
+def test_similar_items_stay_within_the_audience(solr_engine, solr_catalog, ids):
+    """More like this: visible items only; an item the audience may not see is not found."""
+    similar = solr_engine.more_like_this(ids["public"], solr_catalog, audience="public")
+    assert similar.hits and {h.access for h in similar.hits} == {"public"}
+    assert ids["public"] not in _ids(similar)
+    for hidden in ("internal", "restricted"):
+        with pytest.raises(NotFound):
+            solr_engine.more_like_this(ids[hidden], solr_catalog, audience="public")
+    admin = solr_engine.more_like_this(ids["public"], solr_catalog, audience="admin")
+    assert admin.total >= similar.total
+
+
+def test_autocomplete_titles_and_terms(solr_engine, solr_catalog):
+    """Typed letters complete to words and titles of visible items, places first."""
+    found = solr_engine.autocomplete("lang s", audience="public")
+    assert found["terms"] and found["terms"][0].lower().startswith("lạng sơn")
+    titles = solr_engine.autocomplete("nghị đ", audience="admin")["titles"]
+    assert titles and all("nghị" in t["title"].lower() for t in titles)
+
+
+# -- writing and hosts ---------------------------------------------------------------------------
+
+def test_remove_and_index_again(solr_engine, solr_catalog, ids):
+    """remove_items takes an item and its pages out; index_items brings them back."""
+    item_id = ids["translation"]
+    removed = solr_engine.remove_items([item_id])
+    assert removed >= 1 and item_id not in solr_engine.indexed_item_ids()
+    version = solr_catalog.db.execute("SELECT version FROM items WHERE id = ?",
+                                      (item_id,)).fetchone()[0]
+    assert solr_engine.index_items(solr_catalog, [(item_id, version)]) == 1
+    assert item_id in solr_engine.indexed_item_ids()
+
+
+def test_a_dead_host_is_passed_over(solr_cluster, solr_catalog, ids):
+    """With a host that refuses connections first in TTDN_SEARCH, searches still answer."""
+    live = solr_cluster.search.split("//", 1)[1].split(",")[0].split("/")[0]
+    engine = SolrEngine(url=f"solr+http://127.0.0.1:9,{live}/solr/ttdn")
+    for _ in range(4):
+        assert ids["public"] in _ids(_search(engine, solr_catalog, "51/KH-UBND"))
+    dead = SolrClient(("http://127.0.0.1:9/solr",), "ttdn", patience=1.0)
+    with pytest.raises(SearchUnavailable, match="no Solr node"):
+        dead.select({"q": "*:*"})
+
+
+def test_cli_and_portal_on_the_cluster(solr_cluster, solr_engine, solr_home, ids, monkeypatch):
+    """TTDN_SEARCH picks Solr for `ttdn reindex/verify/search` and for the portal's API."""
+    monkeypatch.setenv("TTDN_SEARCH", solr_cluster.search)
+    reindex = run_cli(solr_home, "reindex")
+    assert reindex.exit_code == 0, reindex.output
+    verify = run_cli(solr_home, "verify", "--json")
+    assert json.loads(verify.stdout)["indexed"] == json.loads(verify.stdout)["items"]
+    hidden = run_cli(solr_home, "search", HIDDEN_WORD, "--as", "public", "--json")
+    assert json.loads(hidden.stdout)["total"] == 0
+    staff = run_cli(solr_home, "search", HIDDEN_WORD, "--as", "staff", "--json")
+    assert ids["secret"] in [h["id"] for h in json.loads(staff.stdout)["hits"]]
+    client = make_app(solr_home).test_client()
+    reply = client.get("/api/search", query_string={"q": "51/KH-UBND"})
+    assert reply.status_code == 200
+    assert [h["id"] for h in reply.get_json()["hits"]][:1] == [ids["public"]]
+    leak = client.get("/api/search", query_string={"q": HIDDEN_WORD}).get_json()
+    assert leak["total"] == 0 and leak["hits"] == []
+
+
+# -- a node stops mid-run (keep last) -------------------------------------------------------------
+
+def _replicas_active(cluster) -> tuple[int, int]:
+    """(active replicas, all replicas) of the collection, as a live node reports them."""
+    for node in cluster.nodes:
+        try:
+            url = f"{node}/admin/collections?action=CLUSTERSTATUS&wt=json"
+            with urllib.request.urlopen(url, timeout=10) as reply:
+                status = json.load(reply)["cluster"]
+        except OSError:
+            continue
+        live = set(status["live_nodes"])
+        shards = status["collections"]["ttdn"]["shards"].values()
+        replicas = [r for s in shards for r in s["replicas"].values()]
+        active = [r for r in replicas if r["state"] == "active" and r["node_name"] in live]
+        return len(active), len(replicas)
+    return 0, 0
+
+
+def test_a_node_stops_mid_run(solr_cluster, solr_engine, solr_catalog, ids):
+    """Searches from two threads while node 1 stops: 0 errors; an item indexed meanwhile is
+    found; node 1 starts again and every replica is active once more."""
+    request = SearchRequest(query="51/KH-UBND", audience="public")
+    answers, errors, stop = [], [], threading.Event()
+
+    def searching() -> None:
+        while not stop.is_set():
+            try:
+                found = solr_engine.search(request, solr_catalog)
+                answers.append([h.id for h in found.hits][:1] == [ids["public"]])
+            except Exception as err:  # noqa: BLE001 - every failure counts
+                errors.append(repr(err))
+
+    threads = [threading.Thread(target=searching) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1.0)
+        before = len(answers)
+        started = time.monotonic()
+        print("\n" + solr_cluster.node(1, "stop").strip(),
+              f"({time.monotonic() - started:.1f}s)")
+        # Ingest goes on: an item written while the node is down is searchable at once.
+        item_id = ids["plan"]
+        version = solr_catalog.db.execute("SELECT version FROM items WHERE id = ?",
+                                          (item_id,)).fetchone()[0]
+        started = time.monotonic()
+        assert solr_engine.index_items(solr_catalog, [(item_id, version)]) == 1
+        print(f"indexed one item with node 1 down in {time.monotonic() - started:.1f}s")
+        time.sleep(2.0)
+        during = len(answers) - before
+        hidden = solr_engine.search(SearchRequest(query="12/KH-UBND", audience="staff"),
+                                    solr_catalog)
+        assert item_id in [h.id for h in hidden.hits]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    print(f"searches: {len(answers)} answered ({during} with node 1 down), "
+          f"{len(errors)} errors")
+    assert errors == []
+    assert during > 0 and all(answers)
+
+    started = time.monotonic()
+    print(solr_cluster.node(1, "start").strip())
+    deadline = time.monotonic() + 120
+    while (state := _replicas_active(solr_cluster))[0] < state[1] or state[1] == 0:
+        assert time.monotonic() < deadline, f"replicas active after restart: {state}"
+        time.sleep(1.0)
+    print(f"node 1 rejoined, {state[0]}/{state[1]} replicas active in "
+          f"{time.monotonic() - started:.1f}s")
+    assert solr_engine.indexed_item_ids() == set(solr_catalog.item_ids())
