@@ -13,7 +13,7 @@ from search.access import visible_levels
 from .openapi import SUGGEST_LIMITS, openapi_document
 from .params import search_request
 from .readers import current_reader
-from .resources import audience, get_catalog, get_read_catalog, get_searcher, visible_item
+from .resources import audience, get_catalog, get_read_catalog, get_engine, visible_item
 
 __all__ = ["bp"]
 
@@ -52,7 +52,7 @@ def search():
     if req.kind and req.kind not in KINDS:
         # The description lists the kinds; a typo must not read as "no such items".
         raise UsageError(f"unknown kind {req.kind!r}; use one of {', '.join(KINDS)}")
-    return jsonify(get_searcher().search(req, get_read_catalog()).to_dict())
+    return jsonify(get_engine().search(req, get_read_catalog()).to_dict())
 
 
 @bp.get("/suggest")
@@ -62,7 +62,7 @@ def suggest():
     limit = _whole("limit", *SUGGEST_LIMITS)
     if not text:
         return jsonify(titles=[], terms=[])
-    return jsonify(get_searcher().autocomplete(text[:_MAX_TYPED], audience=audience(),
+    return jsonify(get_engine().autocomplete(text[:_MAX_TYPED], audience=audience(),
                                                limit=limit))
 
 

@@ -21,7 +21,7 @@ from search.query import SearchRequest
 
 from .exhibits_public import in_language, picture_url
 from .params import BROWSE_ALL
-from .resources import audience, get_catalog, get_read_catalog, get_searcher
+from .resources import audience, get_catalog, get_read_catalog, get_engine
 
 __all__ = ["bp", "api_bp", "BROWSE_PAGES", "browse_values", "HomePage", "home_page"]
 
@@ -91,7 +91,7 @@ def facet_counts() -> dict[str, dict[str, int]]:
     if "browse_facets" not in g:  # one search a request, however many facets are listed
         req = SearchRequest(query=BROWSE_ALL, limit=1, sort="date", audience=audience(),
                             suggest=False)
-        g.browse_facets = get_searcher().search(req, get_read_catalog()).facets
+        g.browse_facets = get_engine().search(req, get_read_catalog()).facets
     return g.browse_facets
 
 

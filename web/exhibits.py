@@ -29,7 +29,7 @@ from .exhibits_forms import caption_form, entry_form, exhibition_form, parse_cro
 from .exhibits_public import in_language, picture_url, poster_url, render_exhibition
 from .media import av_kind
 from .readers import current_reader
-from .resources import audience, get_catalog, get_searcher, settings
+from .resources import audience, get_catalog, get_engine, settings
 from .security import safe_next
 
 __all__ = ["bp", "ACTION_LABELS"]
@@ -279,7 +279,7 @@ def find(slug: str):
     kind = request.args.get("kind", "map")
     error, found = None, []
     try:
-        found = exhibits.find(get_searcher(), get_catalog(), args["q"], kind=kind or None,
+        found = exhibits.find(get_engine(), get_catalog(), args["q"], kind=kind or None,
                               places=_places(args["places"]), period=args["period"] or None,
                               creator=args["creator"] or None, scale=args["scale"] or None,
                               audience=audience(), limit=_FIND_LIMIT)

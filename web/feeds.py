@@ -21,7 +21,7 @@ from archive.models import Item
 from .exhibits_public import in_language, picture_url
 from .oai.xml import XML_LANG, clean, serialize
 from .params import search_request
-from .resources import get_catalog, get_searcher
+from .resources import get_catalog, get_engine
 
 __all__ = ["bp", "ATOM", "MEDIA", "search_feed"]
 
@@ -167,7 +167,7 @@ def search_feed() -> Response:
     try:
         req = search_request(request.args, audience="public", browse=True,
                              limit=config["SEARCH_PAGE_SIZE"], max_limit=config["API_MAX_LIMIT"])
-        result = get_searcher().search(req, get_catalog())
+        result = get_engine().search(req, get_catalog())
     except UsageError as err:
         return Response(err.message, status=400, content_type="text/plain; charset=utf-8")
     catalog, entries = get_catalog(), []

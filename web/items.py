@@ -21,7 +21,7 @@ from .derivatives import SIZES, page_image, renderable
 from .downloads import content_disposition
 from .media import player_context
 from .readers import current_reader
-from .resources import audience, get_catalog, get_searcher, get_store, settings, visible_item
+from .resources import audience, get_catalog, get_engine, get_store, settings, visible_item
 from .search_views import PAGES_PER_CHUNK
 
 __all__ = ["bp", "original_of", "metadata_rows", "format_name", "hit_page_url"]
@@ -87,7 +87,7 @@ def _visible(ids: list[str]) -> list[Item]:
 def _related(item: Item) -> list:
     """Items like this one (shared words, places, subjects) that this visitor may see."""
     try:
-        return get_searcher().more_like_this(item.id, get_catalog(), audience=audience(),
+        return get_engine().more_like_this(item.id, get_catalog(), audience=audience(),
                                              limit=_RELATED).hits
     except NotFound:  # not in the index yet (ingest is still writing it)
         return []

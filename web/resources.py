@@ -15,7 +15,7 @@ from search.access import may_see
 from search.engine import SearchEngine, open_engine
 
 __all__ = ["init_resources", "settings", "get_catalog", "get_read_catalog", "get_engine",
-           "get_searcher", "get_store", "get_users", "audience", "visible_item"]
+           "get_store", "get_users", "audience", "visible_item"]
 
 _KEY = "ttdn"
 
@@ -80,7 +80,6 @@ def get_engine() -> SearchEngine:
     return state["engine"]
 
 
-get_searcher = get_engine  # the name the search views were written with
 
 
 def get_store() -> ObjectStore:

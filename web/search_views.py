@@ -23,7 +23,7 @@ from search.query import SearchRequest, SearchResult
 
 from .labels import SORT_LABELS, label, language_name
 from .params import BROWSE_ALL, FILTER_ARGS, search_request
-from .resources import audience, get_read_catalog, get_searcher
+from .resources import audience, get_read_catalog, get_engine
 
 __all__ = ["bp", "search_url", "facet_url", "say", "Alternative", "PAGES_PER_CHUNK",
            "FACET_VALUES_SHOWN"]
@@ -164,7 +164,7 @@ def _count(changes: dict[str, str | None]) -> int:
     try:
         req = search_request(args, audience=audience(), browse=True, limit=1, max_limit=1)
         req.suggest = False
-        return get_searcher().search(req, get_read_catalog()).total
+        return get_engine().search(req, get_read_catalog()).total
     except UsageError:
         return 0
 
@@ -183,7 +183,7 @@ def index():
         req = search_request(request.args, audience=audience(), browse=True,
                              limit=current_app.config["SEARCH_PAGE_SIZE"],
                              max_limit=current_app.config["API_MAX_LIMIT"])
-        result = get_searcher().search(req, get_read_catalog())
+        result = get_engine().search(req, get_read_catalog())
     except UsageError as err:
         return render_template("search/index.html", error=_error_text(err), result=None,
                                req=None, sorts=SORT_LABELS, notices=[], alternatives=[]), 400

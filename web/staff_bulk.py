@@ -22,7 +22,7 @@ from search.edit_commands import result_ids
 from .editing import index_syncer
 from .labels import ACCESS_LABELS
 from .params import search_request
-from .resources import audience, get_catalog, get_searcher, settings
+from .resources import audience, get_catalog, get_engine, settings
 from .staff import require_staff
 
 __all__ = ["bp", "MAX_BULK"]
@@ -69,7 +69,7 @@ def _search_ids() -> list[str]:
     """The ids of every item the search in the query string finds for this reader."""
     req = search_request(request.args, audience=audience(), browse=True, limit=1,
                          max_limit=MAX_BULK)
-    return result_ids(get_searcher(), get_catalog(), req)[:MAX_BULK]
+    return result_ids(get_engine(), get_catalog(), req)[:MAX_BULK]
 
 
 def _posted_ids() -> list[str]:
@@ -126,7 +126,7 @@ def bulk():
                                search_args=search_args, limit=MAX_BULK), 400
     apply = request.form.get("step") == "apply"
     catalog = get_catalog()
-    sync = index_syncer(get_searcher(), catalog, batch=settings().index_batch)
+    sync = index_syncer(get_engine(), catalog, batch=settings().index_batch)
     try:
         result = edit_items(catalog, sync, current_user, ids, changes, dry_run=not apply)
     except AccessDenied:

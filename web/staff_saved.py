@@ -15,7 +15,7 @@ from archive.saved_searches import KEPT_ARGS, SavedSearch, SavedSearches
 from search.edit_commands import result_ids
 
 from .params import search_request
-from .resources import audience, get_catalog, get_searcher
+from .resources import audience, get_catalog, get_engine
 from .staff import require_staff
 
 __all__ = ["bp", "new_hits"]
@@ -31,7 +31,7 @@ def _count(saved: SavedSearch) -> int | None:
     try:
         req = search_request(MultiDict(saved.args), audience=audience(), browse=True, limit=1,
                              max_limit=1)
-        return get_searcher().search(req, get_catalog()).total
+        return get_engine().search(req, get_catalog()).total
     except UsageError:  # a search saved with a filter this account may no longer use
         return None
 
@@ -42,7 +42,7 @@ def new_hits(saved: SavedSearch) -> list[dict]:
                          max_limit=_REACH)
     catalog = get_catalog()
     found = []
-    for item_id in result_ids(get_searcher(), catalog, req)[:_REACH]:
+    for item_id in result_ids(get_engine(), catalog, req)[:_REACH]:
         item = catalog.get_item(item_id)
         if item is not None and (item.created_at or "") >= saved.created_at:
             found.append({"id": item.id, "title": item.title or item.id,
