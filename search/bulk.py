@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+import numpy as np
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
 from .pages import PositionReader
 from .phrase import phrase_starts
-from .postings import entries
+from .postings import block_entries, entries
 from .schema import TEXT_FIELDS
 
 __all__ = ["term_groups", "scoring_leaves", "BulkScorer", "CACHED_POSTINGS"]
 
 CACHED_POSTINGS = 200_000  # postings (docnum -> frequency) kept per searcher: ~20 MB
+CACHED_ARRAYS = 2_000_000  # postings kept as arrays (docnums, frequencies): ~32 MB
 
 
 def term_groups(query: Q.Query) -> list[list[Q.Term]] | None:
@@ -71,6 +73,10 @@ class BulkScorer:
         self._terms: dict[tuple[str, str], tuple[float, float, float]] = {}
         self._weights: OrderedDict[tuple[str, str], dict[int, float]] = OrderedDict()
         self._cached = 0  # postings held in _weights
+        self._arrays: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._arrayed = 0  # postings held in _arrays
+        self._length_arrays: dict[str, np.ndarray] = {}
+        self._masks: OrderedDict[frozenset[int], np.ndarray] = OrderedDict()
 
     def doc_scores(self, leaves: list[Q.Query], docnums: list[int]) -> dict[int, float]:
         """A matching document's score, as the sum of the scores of the leaves it matches.
@@ -186,6 +192,67 @@ class BulkScorer:
         self._cached += len(found)
         while self._cached > CACHED_POSTINGS and len(self._weights) > 1:
             self._cached -= len(self._weights.popitem(last=False)[1])
+        return found
+
+    def term_score_array(self, term: Q.Term) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of one term, as :meth:`term_scores` gives them, as arrays.
+
+        The same operations in the same order on float64, so every score is the same number.
+        """
+        docnums, tfs = self._term_arrays(term.fieldname, term.text)
+        num, base, per_length = self._constants(term.fieldname, term.text)
+        num *= term.boost
+        lengths = self._lengths_array(term.fieldname)[docnums]
+        return docnums, num * tfs / (tfs + base + per_length * lengths)
+
+    def mask(self, allowed: frozenset[int]) -> np.ndarray:
+        """The allowed docnums as a boolean array over every document (the last few kept)."""
+        found = self._masks.get(allowed)
+        if found is None:
+            found = np.zeros(self.searcher.doc_count_all(), dtype=bool)
+            found[np.fromiter(allowed, dtype=np.int64, count=len(allowed))] = True
+            self._masks[allowed] = found
+            while len(self._masks) > 8:
+                self._masks.popitem(last=False)
+        else:
+            self._masks.move_to_end(allowed)
+        return found
+
+    def _term_arrays(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (field, text)
+        found = self._arrays.get(key)
+        if found is not None:
+            self._arrays.move_to_end(key)
+            return found
+        weights = self._weights.get(key)
+        if weights is not None:
+            docnums = np.fromiter(weights.keys(), dtype=np.int64, count=len(weights))
+            tfs = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+        else:
+            docnums, tfs = self._read_arrays(field, text)
+        found = (docnums, tfs)
+        self._arrays[key] = found
+        self._arrayed += len(docnums)
+        while self._arrayed > CACHED_ARRAYS and len(self._arrays) > 1:
+            self._arrayed -= len(self._arrays.popitem(last=False)[1][0])
+        return found
+
+    def _read_arrays(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's (docnums, frequencies) from its postings, a block at a time."""
+        docnums, tfs = [], []
+        for sub, offset in self.searcher.leaf_searchers():
+            for ids, weights in block_entries(sub.reader(), field, text):
+                docnums.append(np.asarray(ids, dtype=np.int64) + offset)
+                tfs.append(np.asarray(weights, dtype=np.float64))
+        if not docnums:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(docnums), np.concatenate(tfs)
+
+    def _lengths_array(self, field: str) -> np.ndarray:
+        found = self._length_arrays.get(field)
+        if found is None:
+            found = self._length_arrays[field] = np.asarray(self._field_lengths(field),
+                                                            dtype=np.float64)
         return found
 
     def weight_score(self, field: str, text: str, tf: float, docnum: int) -> float:

@@ -18,7 +18,7 @@ from .phrase import PositionalPhrase, phrase_starts
 from .postings import positions_of
 from .schema import TEXT_FIELDS
 
-__all__ = ["supported", "query_scores"]
+__all__ = ["supported", "query_scores", "leaf_bounds"]
 
 
 def supported(query: Q.Query) -> bool:
@@ -66,6 +66,33 @@ def _tree_sum(parts: list[dict[int, float]]) -> dict[int, float]:
     return out
 
 
+def leaf_bounds(bulk, leaf: Q.Query, docnums: list[int]) -> dict[int, float] | None:
+    """The most a term or phrase can score on each of these documents (0 if absent), or None.
+
+    A term's bound is its score; a phrase's is its words' scores when the document holds them
+    all (what it scores if they follow each other), which needs no positions. None for other
+    queries.
+    """
+    if type(leaf) is Q.Term and leaf.fieldname in TEXT_FIELDS:
+        found = bulk.term_scores(leaf)
+        return {d: found.get(d, 0.0) for d in docnums}
+    if type(leaf) is not PositionalPhrase or leaf.fieldname not in TEXT_FIELDS:
+        return None
+    field, words = leaf.fieldname, list(leaf.words)
+    weights = [bulk.term_weights(field, w) for w in words]
+    out = {}
+    for d in docnums:
+        total = 0.0
+        for w, found in zip(words, weights):
+            tf = found.get(d)
+            if tf is None:
+                total = 0.0
+                break
+            total += bulk.weight_score(field, w, tf, d)
+        out[d] = total * leaf.boost
+    return out
+
+
 def _phrase_scores(bulk, phrase: PositionalPhrase, allowed: frozenset[int]
                    ) -> dict[int, float]:
     """Allowed documents where the words follow each other: the sum of their scores × boost."""
@@ -73,8 +100,11 @@ def _phrase_scores(bulk, phrase: PositionalPhrase, allowed: frozenset[int]
     if not words:
         return {}
     weights = [bulk.term_weights(field, w) for w in words]
-    rarest = min(weights, key=len)
-    candidates = sorted(d for d in rarest if d in allowed and all(d in s for s in weights))
+    if len(allowed) < min(len(found) for found in weights):
+        candidates = sorted(d for d in allowed if all(d in found for found in weights))
+    else:
+        rarest = min(weights, key=len)
+        candidates = sorted(d for d in rarest if d in allowed and all(d in s for s in weights))
     if not candidates:
         return {}
     out = {}
@@ -99,8 +129,11 @@ def _phrase_docs(searcher, field: str, words: list[str], slop: int, candidates: 
         return [d for d in candidates if phrase_starts([lists[w][d] for w in words], slop)]
     starts: dict[int, set[int]] = {}
     order = sorted(range(len(words)), key=lambda i: len(weights[i]))
+    read: dict[str, dict[int, list[int]]] = {}  # a word twice in the phrase is read once
     for i in order:
-        found = positions_of(searcher, field, words[i], candidates)
+        found = read.get(words[i])
+        if found is None:
+            found = read[words[i]] = positions_of(searcher, field, words[i], candidates)
         if not starts:
             starts = {d: {p - i for p in found.get(d, ())} for d in candidates}
         else:

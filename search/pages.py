@@ -10,13 +10,14 @@ hits weigh more, as in ranking), so snippets come from the best pages.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
 from .phrase import phrase_starts
+from .postings import positions_of
 from .schema import PAGE_FIELDS, TEXT_FIELDS
 
 __all__ = ["PageMatcher", "PositionReader", "MAX_PAGES"]
@@ -66,8 +67,13 @@ class PositionReader:
 class PageMatcher:
     """Evaluates a query on the pages of documents of one searcher (in increasing docnum)."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, docnums: list[int] | None = None,
+                 memo: dict | None = None) -> None:
+        """`docnums`: every document it will be asked about (ascending), so that a word's
+        positions are read for all of them at once; `memo`: the search's positions read."""
         self.reader = PositionReader(searcher)
+        self._searcher, self._all = searcher, docnums
+        self._memo = memo if memo is not None else {}
 
     def pages(self, query: Q.Query, docnum: int, page_starts: list) -> list[tuple[int, float]]:
         """(page, weight) of the pages matching the query, best first, at most MAX_PAGES."""
@@ -81,7 +87,9 @@ class PageMatcher:
         return ranked[:MAX_PAGES]
 
     def _positions(self, field: str, text: str) -> list[int]:
-        return self.reader.positions(field, text, self._doc)
+        if self._all is None:
+            return self.reader.positions(field, text, self._doc)
+        return positions_of(self._searcher, field, text, self._all, self._memo).get(self._doc, [])
 
     def _page_of(self, position: int) -> int | None:
         """The page a token position falls on (None: the metadata before the first page)."""
@@ -89,11 +97,29 @@ class PageMatcher:
         return self._numbers[i] if i >= 0 else None
 
     def _weigh(self, positions: Iterable[int], boost: float) -> _Weights:
+        """Each page's weight: `boost` once per position on it (positions ascending).
+
+        The positions are cut at the page starts by bisection, not placed one by one: a
+        common word occurs hundreds of times in a long item of a few pages.
+        """
+        positions = positions if isinstance(positions, list) else list(positions)
         weights: _Weights = {}
-        for position in positions:
-            page = self._page_of(position)
-            if page is not None:
-                weights[page] = weights.get(page, 0.0) + boost
+        if not positions:
+            return weights
+        starts, numbers = self._starts, self._numbers
+        at = bisect_left(positions, starts[0])  # positions before the first page: metadata
+        page = max(0, bisect_right(starts, positions[at]) - 1) if at < len(positions) else 0
+        while at < len(positions):
+            following = page + 1
+            upto = (bisect_left(positions, starts[following], at)
+                    if following < len(starts) else len(positions))
+            if upto > at:
+                weights[numbers[page]] = _times(boost, upto - at)
+                at = upto
+                if at < len(positions):
+                    page = bisect_right(starts, positions[at]) - 1
+            else:
+                page = following
         return weights
 
     # -- evaluation ----------------------------------------------------------------------------
@@ -136,6 +162,20 @@ class PageMatcher:
             if len(terms) >= _MAX_PREFIX_TERMS:
                 break
         return terms
+
+
+def _times(boost: float, count: int) -> float:
+    """`boost` added `count` times, as a running sum gives it (a product when that is exact).
+
+    >>> _times(0.5, 3), _times(0.1, 3) == 0.1 + 0.1 + 0.1
+    (1.5, True)
+    """
+    if float(boost).as_integer_ratio()[0].bit_length() + count.bit_length() <= 53:
+        return boost * count  # every partial sum is exact, so the sum is the product
+    total = 0.0
+    for _ in range(count):
+        total += boost
+    return total
 
 
 def _intersect(parts: list[_Weights]) -> _Weights:

@@ -3,7 +3,9 @@
 A free word typed with tones is looked up in four fields (title and content, exact and folded;
 one typed without tones only in the folded two, see ``parse._toneless``). Where a query still
 holds the same term in both content fields, the tone-exact one matches nothing the folded one
-does not: :func:`first_pass` drops it. The match set is unchanged, so totals
+does not: :func:`first_pass` drops it. That holds too when the folded one holds the tone-exact
+one's words folded (``xử phạt`` beside ``xu phat``): a tone-exact match is a folded match, as
+the folded field indexes each token folded at the same position. The match set is unchanged, so totals
 and facets come from the first pass, and its order keeps everything else: the title fields
 (decisive for known items) and the tone-exact alternatives of words typed with tones.
 Whoosh adds up the scores of the alternatives a document matches, so the best matches get the
@@ -20,7 +22,9 @@ import heapq
 
 from whoosh import query as Q
 
+from .analyzers import fold
 from .bulk import scoring_leaves, term_groups
+from .evaluate import leaf_bounds, query_scores
 from .snapshot import Snapshot
 
 __all__ = ["first_pass", "score_matches", "RESCORE_DEPTH"]
@@ -31,12 +35,13 @@ MAX_RESCORE = 1600
 _SUBSUMED_BY = {"content": "content_f"}
 
 
-def _key(leaf: Q.Query) -> tuple | None:
-    """What a term or phrase looks for, whatever its field: its words."""
+def _key(leaf: Q.Query, folded: bool = False) -> tuple | None:
+    """What a term or phrase looks for, whatever its field: its words (folded when asked)."""
+    norm = fold if folded else str
     if isinstance(leaf, Q.Term):
-        return (leaf.text,)
+        return (norm(leaf.text),)
     if isinstance(leaf, Q.Phrase):
-        return tuple(leaf.words), leaf.slop
+        return tuple(norm(w) for w in leaf.words), leaf.slop
     return None
 
 
@@ -48,7 +53,7 @@ def _prune(children: list[Q.Query], dropped: list[Q.Query] | None) -> list[Q.Que
     for child in children:
         if isinstance(child, (Q.Term, Q.Phrase)):
             wider = _SUBSUMED_BY.get(child.fieldname)
-            if wider and (wider, _key(child)) in present:
+            if wider and (wider, _key(child, folded=True)) in present:
                 if dropped is not None:
                     dropped.append(child)
                 continue
@@ -94,6 +99,9 @@ def score_matches(snap: Snapshot, query: Q.Query, allowed: frozenset[int],
     leaves = scoring_leaves(Q.Or(dropped)) if dropped else []
     if not leaves:
         return scored if not dropped else _rescore_with_matchers(snap, query, scored, wanted)
+    bounds = [leaf_bounds(snap.bulk, leaf, [d for d, _ in scored]) for leaf in leaves]
+    if None not in bounds:
+        return _rescore_within_bounds(snap, leaves, bounds, scored, wanted)
     bound = sum(snap.bulk.max_score(leaf) for leaf in leaves)
     ranked = sorted(scored, key=lambda ds: -ds[1])
     full: dict[int, float] = {}
@@ -106,6 +114,37 @@ def score_matches(snap: Snapshot, query: Q.Query, allowed: frozenset[int],
             break
         best = heapq.nlargest(wanted, full.values())
         if len(best) == wanted and best[-1] >= ranked[depth - 1][1] + bound:
+            break  # nobody below could climb into the page
+        depth *= 2
+    return [(d, full.get(d, s)) for d, s in scored]
+
+
+def _rescore_within_bounds(snap: Snapshot, leaves: list[Q.Query], bounds: list[dict],
+                           scored: list[tuple[int, float]], wanted: int
+                           ) -> list[tuple[int, float]]:
+    """The dropped leaves scored on the best matches by what each document could reach.
+
+    A document's bound is its first-pass score plus what the dropped leaves could add to it
+    (``evaluate.leaf_bounds``: a phrase's words' scores, no positions read). Documents are
+    rescored in that order until the wanted page's worst full score beats the next bound, so
+    only the phrases of a few documents are checked.
+    """
+    upper = sorted(((s + sum(b[d] for b in bounds), d, s) for d, s in scored), reverse=True)
+    full: dict[int, float] = {}
+    depth, done = max(RESCORE_DEPTH, wanted), 0
+    while done < len(upper):
+        chunk = upper[done:depth]
+        allowed = frozenset(d for _, d, _ in chunk)
+        extra: dict[int, float] = {}
+        for leaf in leaves:
+            for d, value in query_scores(snap.bulk, leaf, allowed).items():
+                extra[d] = extra.get(d, 0.0) + value
+        full.update((d, s + extra.get(d, 0.0)) for _, d, s in chunk)
+        done = depth
+        if done >= len(upper):
+            break
+        best = heapq.nlargest(wanted, full.values())
+        if len(best) == wanted and best[-1] >= upper[done][0]:
             break  # nobody below could climb into the page
         depth *= 2
     return [(d, full.get(d, s)) for d, s in scored]

@@ -11,13 +11,15 @@ index). A segment's deleted documents are left out, as ``SegmentReader.postings`
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterator
+from weakref import WeakKeyDictionary
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-__all__ = ["entries", "positions_in", "positions_of"]
+__all__ = ["entries", "block_entries", "positions_in", "positions_of"]
 
 
 def _leaf(reader, field: str, text: str):
@@ -75,6 +77,20 @@ def entries(reader, field: str, text: str) -> Iterator[tuple[int, float]]:
             yield from pairs
 
 
+def block_entries(reader, field: str, text: str) -> Iterator[tuple[list[int], list[float]]]:
+    """(local docnums, weights) of the term's live postings in one segment, a block at a time."""
+    matcher, deleted = _leaf(reader, field, text)
+    if matcher is None:
+        return
+    if type(matcher) is not W3LeafMatcher or deleted:
+        pairs = list(entries(reader, field, text))
+        if pairs:
+            yield [d for d, _ in pairs], [w for _, w in pairs]
+        return
+    for _, block in _blocks(matcher):
+        yield _block_ids(block), _block_weights(block)
+
+
 def positions_in(reader, field: str, text: str, wanted: list[int]) -> dict[int, list[int]]:
     """The term's positions in each of these local docnums (ascending) that holds it."""
     out: dict[int, list[int]] = {}
@@ -89,27 +105,69 @@ def positions_in(reader, field: str, text: str, wanted: list[int]) -> dict[int, 
                 out[matcher.id()] = decode(matcher.value())
             matcher.next()
         return out
-    at = 0
-    for last, block in _blocks(matcher):
-        if wanted[at] > last:
-            continue  # no wanted document in this block: its data is never read
-        ids = _block_ids(block)
-        values = None
+    last_ids, offsets = _directory(reader, field, text, matcher)
+    at, block = 0, 0
+    while at < len(wanted):
+        block = bisect_left(last_ids, wanted[at], block)
+        if block == len(last_ids):
+            break
+        matcher._goto(offsets[block])  # noqa: SLF001 - straight to the block holding it
+        ids, values, last = _block_ids(matcher), None, last_ids[block]
         while at < len(wanted) and wanted[at] <= last:
             docnum = wanted[at]
             i = bisect_left(ids, docnum)
             if i < len(ids) and ids[i] == docnum and docnum not in deleted:
                 if values is None:
-                    values = _block_values(block)
+                    values = _block_values(matcher)
                 out[docnum] = decode(values[i])
             at += 1
-        if at == len(wanted):
-            break
+        block += 1
     return out
 
 
-def positions_of(searcher, field: str, text: str, docnums: list[int]) -> dict[int, list[int]]:
-    """The term's positions in each of these global docnums (ascending) that holds it."""
+_DIRECTORIES: WeakKeyDictionary = WeakKeyDictionary()  # segment reader -> its terms' blocks
+_DIRECTORY_TERMS = 4096  # terms whose block directory a segment reader keeps
+
+
+def _directory(reader, field: str, text: str, matcher) -> tuple[list[int], list[int]]:
+    """(last docnum, file offset) of each block of the term's postings, kept per reader.
+
+    Finding a document's block otherwise means reading every block header before it (the
+    blocks form a chain): for a common word that is hundreds of reads each time it is asked.
+    """
+    kept = _DIRECTORIES.get(reader)
+    if kept is None:
+        kept = _DIRECTORIES.setdefault(reader, OrderedDict())
+    key = (field, text)
+    found = kept.get(key)
+    if found is not None:
+        kept.move_to_end(key)
+        return found
+    last_ids, offsets, at = [], [], matcher._baseoffset  # noqa: SLF001
+    while matcher.is_active():
+        last_ids.append(matcher._maxid)  # noqa: SLF001
+        offsets.append(at)
+        at = matcher._nextoffset  # noqa: SLF001
+        matcher._next_block()  # noqa: SLF001
+    found = kept[key] = (last_ids, offsets)
+    while len(kept) > _DIRECTORY_TERMS:
+        kept.popitem(last=False)
+    return found
+
+
+def positions_of(searcher, field: str, text: str, docnums: list[int],
+                 memo: dict | None = None) -> dict[int, list[int]]:
+    """The term's positions in each of these global docnums (ascending) that holds it.
+
+    With a `memo` (one per search), what was read once is not read again: the proximity
+    rerank and the hits' pages ask for the positions of the same words in the same documents.
+    """
+    if memo is not None:
+        todo = [d for d in docnums if (field, text, d) not in memo]
+        if todo:
+            found = positions_of(searcher, field, text, todo)
+            memo.update(((field, text, d), found.get(d)) for d in todo)
+        return {d: p for d in docnums if (p := memo[field, text, d]) is not None}
     out: dict[int, list[int]] = {}
     leaves = searcher.leaf_searchers()
     for i, (sub, offset) in enumerate(leaves):

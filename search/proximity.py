@@ -29,15 +29,18 @@ TITLE_PAIR_BONUS = 1.0
 
 
 def rerank(snap: Snapshot, scored: list[tuple[int, float]], runs: list[tuple[str, ...]],
-           depth: int = RERANK_DEPTH) -> list[tuple[int, float]]:
-    """The matches with the best `depth` re-scored for their adjacent query words."""
+           depth: int = RERANK_DEPTH, memo: dict | None = None) -> list[tuple[int, float]]:
+    """The matches with the best `depth` re-scored for their adjacent query words.
+
+    `memo` keeps the positions read for the rest of the search (``postings.positions_of``).
+    """
     if not runs or not scored:
         return scored
     top = sorted(d for d, _ in heapq.nlargest(depth, scored, key=lambda ds: ds[1]))
     # Each word's positions in all of them at once, a block at a time (``postings.py``).
     words = {w for run in runs for w in run}
-    text = {w: positions_of(snap.searcher, "content_f", w, top) for w in words}
-    title = {w: positions_of(snap.searcher, "title_f", w, top) for w in words}
+    text = {w: positions_of(snap.searcher, "content_f", w, top, memo) for w in words}
+    title = {w: positions_of(snap.searcher, "title_f", w, top, memo) for w in words}
     boosted = {d: _factor(text, title, d, runs) for d in top}
     return [(d, s * boosted[d]) if d in boosted else (d, s) for d, s in scored]
 

@@ -155,10 +155,11 @@ class Searcher:
             else:
                 scored = score_matches(snap, parsed.query, allowed,
                                        request.page * request.limit)
-            ranked = self._rank(snap, scored, parsed, request)
+            memo: dict = {}  # positions read by the rerank, read again for the hits' pages
+            ranked = self._rank(snap, scored, parsed, request, memo)
             start = (request.page - 1) * request.limit
             shown = ranked[start:start + request.limit]
-            hits = self._hits(snap, shown_query, shown, catalog)
+            hits = self._hits(snap, shown_query, shown, catalog, memo)
             docs = [d for d, _ in scored]
             facets = count_facets(snap.columns, docs, _facet_names(request.audience))
             suggestion = self._suggestion(snap, parsed, request, allowed)
@@ -193,7 +194,7 @@ class Searcher:
         return filters
 
     def _rank(self, snap: Snapshot, scored: list[tuple[int, float]], parsed: ParsedQuery,
-              request: SearchRequest) -> list[tuple[int, float]]:
+              request: SearchRequest, memo: dict | None = None) -> list[tuple[int, float]]:
         """The matches in display order, as far as the requested page reaches."""
         wanted = request.page * request.limit
         if request.sort == "date":
@@ -203,7 +204,7 @@ class Searcher:
         if request.sort == "title":
             titles = snap.columns.column("sort_title")
             return sorted(scored, key=lambda ds: (titles[ds[0]] or "\uffff", -ds[1]))[:wanted]
-        scored = rerank(snap, scored, parsed.runs, max(RERANK_DEPTH, wanted))
+        scored = rerank(snap, scored, parsed.runs, max(RERANK_DEPTH, wanted), memo)
         literal_query = parsed.literal
         if parsed.parts:  # a plain query: the place names as typed, whatever else matched
             places = [p.literal for p in parsed.parts if p.literal is not None]
@@ -217,8 +218,9 @@ class Searcher:
     # -- hits ----------------------------------------------------------------------------------
 
     def _hits(self, snap: Snapshot, query: Q.Query, shown: list[tuple[int, float]],
-              catalog: Catalog) -> list[Hit]:
-        matcher, found = PageMatcher(snap.searcher), {}
+              catalog: Catalog, memo: dict | None = None) -> list[Hit]:
+        matcher = PageMatcher(snap.searcher, sorted(d for d, _ in shown), memo)
+        found = {}
         for docnum, _ in sorted(shown):  # positions are read in docnum order
             stored = snap.searcher.stored_fields(docnum)
             found[docnum] = (stored, matcher.pages(query, docnum, stored.get("page_starts")))

@@ -111,3 +111,34 @@ def test_single_child_or_keeps_whoosh_scoring(collection):
     query = Q.Or([Q.Term("content_f", "lang", boost=2.0)], boost=3.0)
     assert dict(snap.scored(query, allowed)) == pytest.approx(
         _whoosh_scored(snap, query, allowed), rel=1e-9)
+
+
+@pytest.mark.parametrize("text", ['"xử phạt vi phạm"', '"cung cấp thông tin"',
+                                  '"thông tin đối ngoại" Lạng Sơn', '"Lạng Sơn" -"biên giới"',
+                                  '"vi phạm" hành chính'])
+@pytest.mark.parametrize("wanted", [1, 5, 20])
+def test_folded_first_pass_ranks_the_page_as_the_full_query(collection, text, wanted):
+    """A phrase typed with tones: first the folded phrase, the tone-exact one only for the
+    best few (bounded by its words' scores), the same page as Whoosh scoring everything."""
+    from search.evaluate import leaf_bounds
+    from search.plan import first_pass, score_matches
+
+    searcher, _ = collection
+    with searcher._pool.lease() as snap:  # noqa: SLF001 - the snapshot under test
+        parsed = parse_search(text, schema=snap.searcher.schema, gazetteer=searcher.gazetteer)
+        allowed = frozenset(range(snap.searcher.doc_count_all()))
+        dropped: list = []
+        first_pass(parsed.query, dropped)
+        assert any(isinstance(d, Q.Phrase) and d.fieldname == "content" for d in dropped)
+        full = _whoosh_scored(snap, parsed.query, allowed)
+        assert full, text
+        ours = dict(score_matches(snap, parsed.query, allowed, wanted))
+        assert ours.keys() == full.keys()  # the same matches: totals and facets hold
+        best = sorted(full.items(), key=lambda ds: (-ds[1], ds[0]))[:wanted]
+        shown = sorted(ours.items(), key=lambda ds: (-ds[1], ds[0]))[:wanted]
+        assert [d for d, _ in shown] == [d for d, _ in best]
+        assert [s for _, s in shown] == pytest.approx([s for _, s in best], rel=1e-9)
+        for leaf in dropped:  # a bound is never below what the leaf scores
+            bounds = leaf_bounds(snap.bulk, leaf, sorted(full))
+            scored = _whoosh_scored(snap, leaf, allowed)
+            assert all(bounds[d] >= s - 1e-9 for d, s in scored.items() if d in bounds)
