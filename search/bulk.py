@@ -23,7 +23,7 @@ from .schema import TEXT_FIELDS
 __all__ = ["term_groups", "scoring_leaves", "BulkScorer", "CACHED_POSTINGS"]
 
 CACHED_POSTINGS = 200_000  # postings (docnum -> frequency) kept per searcher: ~20 MB
-CACHED_ARRAYS = 2_000_000  # postings kept as arrays (docnums, frequencies): ~32 MB
+CACHED_ARRAYS = 1_000_000  # postings kept as arrays (docnums, frequencies): ~16 MB a searcher
 
 
 def term_groups(query: Q.Query) -> list[list[Q.Term]] | None:
