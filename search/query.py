@@ -212,7 +212,11 @@ class Searcher:
         if literal_query is parsed.query:
             return heapq.nlargest(wanted, scored, key=lambda ds: (ds[1], -ds[0]))
         # Every literal match first: a place's other names widen the search, never lead it.
-        literal = set(snap.matching(first_pass(literal_query), frozenset(d for d, _ in scored)))
+        # An AND of places is matched place by place (each an OR of phrases, read in bulk).
+        literal = frozenset(d for d, _ in scored)
+        for place in (literal_query.subqueries if type(literal_query) is Q.And
+                      else [literal_query]):
+            literal = frozenset(snap.matching(first_pass(place), literal))
         return heapq.nlargest(wanted, scored, key=lambda ds: (ds[0] in literal, ds[1], -ds[0]))
 
     # -- hits ----------------------------------------------------------------------------------
