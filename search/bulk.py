@@ -10,8 +10,8 @@ Anything else (phrases, prefixes, NOT, labels) goes through Whoosh's matchers.
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
-import numpy as np
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
@@ -19,6 +19,9 @@ from .pages import PositionReader
 from .phrase import phrase_starts
 from .postings import block_entries, entries
 from .schema import TEXT_FIELDS
+
+if TYPE_CHECKING:
+    import numpy as np  # imported when arrays are first used: a one-shot search may not
 
 __all__ = ["term_groups", "scoring_leaves", "BulkScorer", "CACHED_POSTINGS"]
 
@@ -207,6 +210,8 @@ class BulkScorer:
 
     def mask(self, allowed: frozenset[int]) -> np.ndarray:
         """The allowed docnums as a boolean array over every document (the last few kept)."""
+        import numpy as np
+
         found = self._masks.get(allowed)
         if found is None:
             found = np.zeros(self.searcher.doc_count_all(), dtype=bool)
@@ -219,6 +224,8 @@ class BulkScorer:
         return found
 
     def _term_arrays(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
         key = (field, text)
         found = self._arrays.get(key)
         if found is not None:
@@ -239,6 +246,8 @@ class BulkScorer:
 
     def _read_arrays(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A term's (docnums, frequencies) from its postings, a block at a time."""
+        import numpy as np
+
         docnums, tfs = [], []
         for sub, offset in self.searcher.leaf_searchers():
             for ids, weights in block_entries(sub.reader(), field, text):
@@ -249,6 +258,8 @@ class BulkScorer:
         return np.concatenate(docnums), np.concatenate(tfs)
 
     def _lengths_array(self, field: str) -> np.ndarray:
+        import numpy as np
+
         found = self._length_arrays.get(field)
         if found is None:
             found = self._length_arrays[field] = np.asarray(self._field_lengths(field),

@@ -13,19 +13,27 @@ holds (Lucene's classic coordination factor), so items holding every word still 
 from __future__ import annotations
 
 import math
+import sys
+from collections import defaultdict
+from typing import TYPE_CHECKING
 
-import numpy as np
 from whoosh import query as Q
 
 from .question import Part
 from .schema import TEXT_FIELDS
 from .snapshot import Snapshot
 
+if TYPE_CHECKING:
+    import numpy as np
+
 __all__ = ["RELAX_BELOW", "minimum_should_match", "score_plain"]
 
 RELAX_BELOW = 10  # items (one page of results): fewer all-word matches widen the search
 SENTENCE = 5  # required words: a query this long is relaxed whatever it finds (see _sentence)
 COORD_POWER = 1.0  # how hard a missing word costs: score × (matched / required) ** this
+# Postings a plain query reads from which arrays pay even counting the import of numpy
+# (~0.1 s): below, a one-shot search (`ttdn search` on a small archive) adds in dictionaries.
+ARRAYS_FROM = 50_000
 
 
 def minimum_should_match(required: int) -> int:
@@ -48,26 +56,59 @@ def score_plain(snap: Snapshot, parts: list[Part], allowed: frozenset[int]
                 ) -> tuple[list[tuple[int, float]], bool]:
     """(docnum, score) of the allowed matches (ascending), and whether the match was relaxed.
 
-    Over arrays of every document: a common word holds most of them, and adding its scores
-    one dictionary entry at a time was most of a plain query's time.
+    Over arrays of every document when numpy is loaded or the query reads enough postings
+    (:data:`ARRAYS_FROM`): a common word holds most documents, and adding its scores one
+    dictionary entry at a time was most of a plain query's time. Both ways add the same
+    numbers in the same order, so they give the same scores.
     """
-    mask = snap.bulk.mask(allowed)
-    scores = [_part_scores(snap, part.query, allowed, mask) for part in parts]
-    # A query of function words only ("là gì") has nothing else to require: require those.
-    anything = any(p.required for p in parts)
+    if "numpy" in sys.modules or _postings(snap, parts) >= ARRAYS_FROM:
+        return _plain_in_arrays(snap, parts, allowed)
+    return _plain_in_dicts(snap, parts, allowed)
+
+
+def _postings(snap: Snapshot, parts: list[Part]) -> int:
+    """How many postings the parts' terms hold (what scoring them reads)."""
+    total = 0
+    for part in parts:
+        for leaf in (part.query.subqueries if type(part.query) is Q.Or else [part.query]):
+            if type(leaf) is Q.Term:
+                total += snap.searcher.doc_frequency(leaf.fieldname, leaf.text)
+    return total
+
+
+def _need(parts: list[Part], n: int, all_words: int, reaching) -> int:
+    """How many of the `n` required parts a match holds (minimum should match, see module)."""
+    need = n
+    if n > 1 and (_sentence(parts) or all_words < RELAX_BELOW):
+        need = minimum_should_match(n)
+        while need > 1 and not reaching(need):
+            need -= 1
+    return need
+
+
+def _split(parts: list[Part], scores: list) -> tuple[list, list]:
+    """The parts' scores, required and optional; with only function words, all required."""
+    anything = any(p.required for p in parts)  # "là gì" has nothing else to require
     required = [s for p, s in zip(parts, scores) if p.required or not anything]
     optional = [s for p, s in zip(parts, scores) if anything and not p.required]
+    return required, optional
+
+
+def _plain_in_arrays(snap: Snapshot, parts: list[Part], allowed: frozenset[int]
+                     ) -> tuple[list[tuple[int, float]], bool]:
+    import numpy as np
+
+    mask = snap.bulk.mask(allowed)
+    required, optional = _split(parts, [_part_arrays(snap, p.query, allowed, mask)
+                                        for p in parts])
     counts = np.zeros(len(mask), dtype=np.int64)
     sums = np.zeros(len(mask), dtype=np.float64)
     for total, held in required:
         counts += held
         sums += total
     n = len(required)
-    need = n
-    if n > 1 and (_sentence(parts) or np.count_nonzero(counts == n) < RELAX_BELOW):
-        need = minimum_should_match(n)
-        while need > 1 and not (counts >= need).any():
-            need -= 1
+    need = _need(parts, n, int(np.count_nonzero(counts == n)),
+                 lambda k: bool((counts >= k).any()))
     kept = np.flatnonzero(counts >= max(need, 1))
     score = sums[kept]
     if optional:
@@ -77,6 +118,31 @@ def score_plain(snap: Snapshot, parts: list[Part], allowed: frozenset[int]
         score = score + extra
     score = score * (counts[kept] / n) ** COORD_POWER
     return list(zip(kept.tolist(), score.tolist())), need < n
+
+
+def _plain_in_dicts(snap: Snapshot, parts: list[Part], allowed: frozenset[int]
+                    ) -> tuple[list[tuple[int, float]], bool]:
+    required, optional = _split(parts, [_part_dict(snap, p.query, allowed) for p in parts])
+    counts: dict[int, int] = defaultdict(int)
+    sums: dict[int, float] = defaultdict(float)
+    for found in required:
+        for docnum, score in found.items():
+            counts[docnum] += 1
+            sums[docnum] += score
+    n = len(required)
+    need = _need(parts, n, sum(1 for c in counts.values() if c == n),
+                 lambda k: any(c >= k for c in counts.values()))
+    out = []
+    for docnum in sorted(counts):
+        count = counts[docnum]
+        if count < max(need, 1):
+            continue
+        extra = 0.0
+        for found in optional:
+            extra += found.get(docnum, 0.0)
+        score = sums[docnum] + extra if optional else sums[docnum]
+        out.append((docnum, score * (count / n) ** COORD_POWER))
+    return out, need < n
 
 
 def _sentence(parts: list[Part]) -> bool:
@@ -90,14 +156,24 @@ def _sentence(parts: list[Part]) -> bool:
     return any(not p.required for p in parts) or sum(p.required for p in parts) >= SENTENCE
 
 
-def _part_scores(snap: Snapshot, query: Q.Query, allowed: frozenset[int], mask: np.ndarray
+def _leaves(query: Q.Query) -> list[Q.Query] | None:
+    """The query's terms when it is an OR of terms in text fields (scored in bulk), or None."""
+    leaves = list(query.subqueries) if type(query) is Q.Or else [query]
+    if all(type(leaf) is Q.Term and leaf.fieldname in TEXT_FIELDS for leaf in leaves):
+        return leaves
+    return None
+
+
+def _part_arrays(snap: Snapshot, query: Q.Query, allowed: frozenset[int], mask: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
     """A part's score on every document (0 where it does not match) and where it matches
     among the allowed (terms in bulk, the rest by Whoosh)."""
+    import numpy as np
+
     total = np.zeros(len(mask), dtype=np.float64)
     held = np.zeros(len(mask), dtype=bool)
-    leaves = list(query.subqueries) if type(query) is Q.Or else [query]
-    if all(type(leaf) is Q.Term and leaf.fieldname in TEXT_FIELDS for leaf in leaves):
+    leaves = _leaves(query)
+    if leaves is not None:
         for leaf in leaves:
             docnums, values = snap.bulk.term_score_array(leaf)
             total[docnums] += values  # a term's docnums are distinct
@@ -110,3 +186,16 @@ def _part_scores(snap: Snapshot, query: Q.Query, allowed: frozenset[int], mask: 
         total[docnums] = np.fromiter((s for _, s in found), dtype=np.float64, count=len(found))
         held[docnums] = True
     return total, held
+
+
+def _part_dict(snap: Snapshot, query: Q.Query, allowed: frozenset[int]) -> dict[int, float]:
+    """A part's score on every allowed item it matches (terms in bulk, the rest by Whoosh)."""
+    leaves = _leaves(query)
+    if leaves is None:
+        return dict(snap.scored(query, allowed))
+    total: dict[int, float] = defaultdict(float)
+    for leaf in leaves:
+        for docnum, score in snap.bulk.term_scores(leaf).items():
+            if docnum in allowed:
+                total[docnum] += score
+    return total

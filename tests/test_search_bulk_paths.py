@@ -142,3 +142,24 @@ def test_folded_first_pass_ranks_the_page_as_the_full_query(collection, text, wa
             bounds = leaf_bounds(snap.bulk, leaf, sorted(full))
             scored = _whoosh_scored(snap, leaf, allowed)
             assert all(bounds[d] >= s - 1e-9 for d, s in scored.items() if d in bounds)
+
+
+@pytest.mark.parametrize("text", ["Lạng Sơn", "lang son", "thông tin đối ngoại", "cửa khẩu quốc tế",
+                                  "Nghị định nào quy định về phát ngôn và cung cấp thông tin?",
+                                  "lang son co bao nhieu cua khau quoc te", "là gì", "谅山",
+                                  "hoang sa truong sa ban do"])
+def test_plain_queries_score_the_same_in_arrays_and_dictionaries(collection, text):
+    """The two ways of adding a plain query's scores (arrays at scale, dictionaries when
+    importing numpy would cost more than it saves) give the same matches and scores."""
+    from search.relax import _plain_in_arrays, _plain_in_dicts
+
+    searcher, _ = collection
+    with searcher._pool.lease() as snap:  # noqa: SLF001 - the snapshot under test
+        parsed = parse_search(text, schema=snap.searcher.schema, gazetteer=searcher.gazetteer)
+        assert parsed.parts, text
+        everything = frozenset(range(snap.searcher.doc_count_all()))
+        for allowed in (everything, frozenset(d for d in everything if d % 2)):
+            arrays, relaxed = _plain_in_arrays(snap, parsed.parts, allowed)
+            dicts, relaxed_too = _plain_in_dicts(snap, parsed.parts, allowed)
+            assert arrays == dicts and relaxed == relaxed_too
+            assert all(d in allowed for d, _ in arrays)
