@@ -13,7 +13,10 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from whoosh import query as Q
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader
+from whoosh.columns import NumericColumn
 from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
 
 from .pages import PositionReader
 from .phrase import phrase_starts
@@ -277,8 +280,29 @@ class BulkScorer:
         if found is None:
             found = []
             for sub, _offset in self.searcher.leaf_searchers():
-                reader = sub.reader()
-                found.extend(reader.doc_field_length(i, field, 1)
-                             for i in range(reader.doc_count_all()))
+                found.extend(_segment_lengths(sub.reader(), field))
             self._lengths[field] = found
         return found
+
+
+_BYTE_LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
+
+
+def _segment_lengths(reader, field: str) -> list:
+    """Every document's length in one segment, as ``doc_field_length(d, field, 1)`` gives it.
+
+    Whoosh keeps a field's lengths as one byte a document in a column; reading that column's
+    bytes at once and decoding them through a table is a hundred times faster than asking
+    for each document (a second for four fields at 100k pages, paid by every fresh searcher).
+    """
+    count = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    column = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN) \
+        if isinstance(perdoc, W3PerDocReader) else False  # noqa: SLF001
+    if column is None:
+        return [1] * count  # no lengths for the field: the default asked for
+    if type(column) is not NumericColumn.Reader or column._typecode != "B":  # noqa: SLF001
+        return [reader.doc_field_length(i, field, 1) for i in range(count)]
+    stored = min(column._count, count)  # noqa: SLF001 - later documents have the default 0
+    raw = column._dbfile.get(column._basepos, stored)  # noqa: SLF001
+    return [_BYTE_LENGTHS[b] for b in raw] + [None] * (count - stored)

@@ -163,3 +163,20 @@ def test_plain_queries_score_the_same_in_arrays_and_dictionaries(collection, tex
             dicts, relaxed_too = _plain_in_dicts(snap, parsed.parts, allowed)
             assert arrays == dicts and relaxed == relaxed_too
             assert all(d in allowed for d, _ in arrays)
+
+
+def test_field_lengths_read_from_the_column_are_whooshs(collection):
+    """Every document's field lengths, read as the column's bytes, equal Whoosh's per-document
+    answer (what BM25F divides by), for every text field and one the index lacks."""
+    from search.bulk import _segment_lengths
+    from search.schema import TEXT_FIELDS
+
+    searcher, _ = collection
+    snap = searcher._pool.peek()  # noqa: SLF001
+    for sub, _offset in snap.searcher.leaf_searchers():
+        reader = sub.reader()
+        for field in (*TEXT_FIELDS, "no_such_field"):
+            expected = [reader.doc_field_length(i, field, 1)
+                        for i in range(reader.doc_count_all())]
+            assert _segment_lengths(reader, field) == expected, field
+        assert any(x and x > 1 for x in _segment_lengths(reader, "content_f"))
