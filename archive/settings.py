@@ -91,6 +91,7 @@ class Settings:
     max_media_seconds: float = 12 * 3600.0  # TTDN_MAX_MEDIA_SECONDS: longer media is refused
     media_cache_bytes: int = 8 * 1024 ** 3  # TTDN_MEDIA_CACHE_BYTES: web access copies (bytes)
     oai_page_size: int = 100  # TTDN_OAI_PAGE_SIZE: records per OAI-PMH response page
+    search_cache: int = 512  # TTDN_SEARCH_CACHE: answers a portal process keeps (0: none)
     secret_key: str | None = None  # TTDN_SECRET_KEY: Flask session key; required to serve
     # TTDN_SEARCH: unset = Whoosh in `index_dir`; solr+http://host:port[,...]/solr/COLLECTION
     search_url: str | None = None
@@ -144,6 +145,7 @@ def load_settings(home: str | os.PathLike | None = None) -> Settings:
         max_media_seconds=_float("TTDN_MAX_MEDIA_SECONDS", 12 * 3600.0) or 12 * 3600.0,
         media_cache_bytes=max(0, _int("TTDN_MEDIA_CACHE_BYTES", 8 * 1024 ** 3)),
         oai_page_size=max(1, _int("TTDN_OAI_PAGE_SIZE", 100)),
+        search_cache=max(0, _int("TTDN_SEARCH_CACHE", 512)),
         secret_key=os.environ.get("TTDN_SECRET_KEY") or None,
         search_url=search_url(os.environ.get("TTDN_SEARCH")),
     )

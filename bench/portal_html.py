@@ -1,12 +1,15 @@
 """The search page against /api/search for the same queries, in-process (Flask test client).
 
     .venv/bin/python bench/portal_html.py --home data [--runs 30] [--lang vi] [--profile]
+                                          [--uncached]
 
 Both paths run the same Searcher; the difference is what the HTML path adds (template work,
 labels, translations, per-hit lookups). Each query is asked once to warm caches, then `--runs`
 times per path, alternating page and API; the medians are printed in milliseconds, of wall time
 and of this thread's CPU time (steadier on a machine other work shares). `--profile` prints
-cProfile's top functions (cumulative) over the HTML requests instead.
+cProfile's top functions (cumulative) over the HTML requests instead. Repeated queries are
+answered from the result cache (search/result_cache.py), so the figures are its hits' cost;
+`--uncached` turns it off and every request searches.
 """
 from __future__ import annotations
 
@@ -72,9 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="vi")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--queries", help="';'-separated queries instead of the fixed mix")
+    parser.add_argument("--uncached", action="store_true", help="turn the result cache off")
     args = parser.parse_args(argv)
     app = create_app({"TTDN_HOME": str(args.home), "SECRET_KEY": "bench-only",
-                      "THROTTLE_DB": ":memory:"})
+                      "THROTTLE_DB": ":memory:",
+                      **({"SEARCH_CACHE_SIZE": 0} if args.uncached else {})})
     client, clock = app.test_client(), _RenderClock(app)
     queries = args.queries.split(";") if args.queries else QUERIES
     pages = {q: f"/?q={urllib.parse.quote(q)}&lang={args.lang}" for q in queries}

@@ -1,6 +1,7 @@
 """Load on /api/search: N concurrent clients for T seconds against `ttdn serve` on loopback.
 
     .venv/bin/python bench/portal_load.py --home data [--clients 16] [--seconds 30] [--workers N]
+                                          [--uncached]
 
 Starts `ttdn serve` (waitress, --workers processes on one socket; default: one per core) on a
 free port as its own process, so the clients' threads do not share its interpreter, waits until
@@ -8,6 +9,11 @@ it answers, warms it up, then lets every client send one query after another (a 
 real queries, public audience) and prints requests per second, latency percentiles and the
 server's CPU time per request (which the machine's other load hardly changes; the load average
 is printed too). Exits 1 when any request failed.
+
+The fixed mix repeats, so with the portal's result cache (search/result_cache.py) nearly every
+measured request is a cache hit. `--uncached` starts the server with TTDN_SEARCH_CACHE=0: every
+request is then computed, which is what a stream of distinct queries costs (a miss adds only
+the cache's lookup). Report both figures.
 """
 from __future__ import annotations
 
@@ -38,9 +44,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_server(home: Path, port: int, threads: int, workers: int | None) -> subprocess.Popen:
+def _start_server(home: Path, port: int, threads: int, workers: int | None,
+                  cache: bool = True) -> subprocess.Popen:
     ttdn = Path(sys.executable).with_name("ttdn")
     env = {**os.environ, "TTDN_SECRET_KEY": os.environ.get("TTDN_SECRET_KEY", "bench-only")}
+    if not cache:
+        env["TTDN_SEARCH_CACHE"] = "0"
     return subprocess.Popen([str(ttdn), "--home", str(home), "serve", "--port", str(port),
                              "--threads", str(threads),
                              *(["--workers", str(workers)] if workers else [])],
@@ -86,11 +95,11 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run(home: Path, clients: int, seconds: float, threads: int,
-        workers: int | None = None) -> dict:
+        workers: int | None = None, cache: bool = True) -> dict:
     """Serve `home` (`workers` processes, None: one per core), load it, stop it; the figures."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    server = _start_server(home, port, threads, workers)
+    server = _start_server(home, port, threads, workers, cache)
     try:
         _wait_until_up(base)
         stop, latencies, errors = threading.Event(), [], []
@@ -113,7 +122,8 @@ def run(home: Path, clients: int, seconds: float, threads: int,
         server.wait(timeout=10)
     return {
         "clients": clients, "seconds": seconds, "server_threads": threads,
-        "server_workers": workers or _cores(), "load_average": round(os.getloadavg()[0], 2),
+        "server_workers": workers or _cores(), "result_cache": cache,
+        "load_average": round(os.getloadavg()[0], 2),
         "requests": len(latencies), "errors": len(errors),
         "requests_per_second": round(len(latencies) / seconds, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
@@ -177,18 +187,23 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="waitress threads per worker")
     parser.add_argument("--workers", type=int, default=None,
                         help="server processes (default: one per core, as `ttdn serve`)")
+    parser.add_argument("--uncached", action="store_true",
+                        help="serve with the result cache off (TTDN_SEARCH_CACHE=0): every "
+                             "request computed, as distinct queries are")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     home = Path(args.home).resolve()
     if not (home / "catalog.sqlite3").is_file():
         raise SystemExit(f"{home} holds no archive: run `make ingest` (or ingest into --home)")
-    figures = run(home, args.clients, args.seconds, args.threads, args.workers)
+    figures = run(home, args.clients, args.seconds, args.threads, args.workers,
+                  cache=not args.uncached)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
         print(f"/api/search, {figures['clients']} clients, {figures['seconds']:.0f} s, "
               f"{figures['server_workers']} waitress process(es) × "
               f"{figures['server_threads']} threads on 127.0.0.1, "
+              f"result cache {'on' if figures['result_cache'] else 'off'}, "
               f"load average {figures['load_average']}")
         print(f"requests: {figures['requests']}  errors: {figures['errors']}")
         print(f"requests/s: {figures['requests_per_second']}")

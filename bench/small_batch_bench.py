@@ -2,6 +2,8 @@
 
 - OCR through `ttdn ingest` of 10 scanned pages (5 two-page image-only PDFs, a cron run's size)
   vs bare `tesseract` on the same page images, one single-threaded process per core.
+- Born-digital ingest (the evaluation's documents, else corpus/'s) vs PyMuPDF's bare `get_text`
+  of the same pages in this process, before and after the ingest.
 - Re-ingest of an unchanged folder (born-digital documents) vs its first ingest, through `ttdn`
   and through the pipeline alone (`python -c` calling `run_ingest`: what `ttdn ingest` costs
   once the CLI imports only the command it runs), each as its own process.
@@ -13,7 +15,8 @@ averaged); the median ratio over the rounds is printed. `--compare-with DIR` run
 second time with another checkout's code first on PYTHONPATH (e.g. an unpacked
 `git archive HEAD`), interleaved, so both versions meet the same load.
 
-    .venv/bin/python bench/small_batch_bench.py [--rounds 3] [--compare-with /tmp/before]
+    .venv/bin/python bench/small_batch_bench.py [--rounds 3] [--only ocr|born-digital|reingest]
+        [--compare-with /tmp/before]
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ import pymupdf
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.ingest_bench import EVAL, REPO, TTDN, _folder, _render_pages  # noqa: E402
 
-__all__ = ["small_batch_scans", "measure_small_batch", "measure_reingest"]
+__all__ = ["small_batch_scans", "measure_small_batch", "measure_born_digital", "measure_reingest"]
 
 _SHARED_SCANS = ("06-2026-tt-bkhcn.pdf", "14-2026-tt-bnv.pdf", "199-2026-nd-cp.pdf",
                  "200-2026-nd-cp.pdf", "46-2026-tt-bgddt.pdf")
@@ -119,6 +122,31 @@ def measure_small_batch(work: Path) -> dict[str, float]:
     return {"ocr_wall": bare_wall / ingest.wall, "ocr_cpu": bare_cpu / ingest.cpu}
 
 
+def _bare_text(pdfs: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds of PyMuPDF's get_text over every page, in this process."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for pdf in pdfs:
+        with pymupdf.open(pdf) as doc:
+            for page in doc:
+                page.get_text()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def measure_born_digital(work: Path) -> dict[str, float]:
+    """Born-digital ingest vs bare get_text (mean of before and after): wall, CPU."""
+    docs = sorted((EVAL / "corpus" / "documents").glob("*.pdf"))
+    if not docs:
+        docs = sorted((REPO / "corpus" / "documents").glob("*.pdf"))
+    folder = _folder(work, "born-digital", docs)
+    before = _bare_text(docs)
+    summary, ingest = _ttdn_ingest(folder, work / "home-born-digital")
+    after = _bare_text(docs)
+    bare_wall, bare_cpu = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+    print(f"  born-digital {summary['pages']} pages: ingest {ingest.wall:.2f} s ({ingest.cpu:.2f}"
+          f" s CPU), bare get_text {bare_wall:.2f} s ({bare_cpu:.2f} s CPU)", flush=True)
+    return {"born_digital_wall": bare_wall / ingest.wall, "born_digital_cpu": bare_cpu / ingest.cpu}
+
+
 def measure_reingest(work: Path) -> dict[str, float]:
     """Re-ingest of the unchanged born-digital documents over their first ingest: ttdn, pipeline."""
     docs = sorted((EVAL / "corpus" / "documents").glob("*.pdf"))
@@ -148,6 +176,8 @@ def _one_round(work: Path, only: str | None, code: Path | None) -> dict[str, flo
         ratios = {}
         if only in (None, "ocr"):
             ratios |= measure_small_batch(work)
+        if only in (None, "born-digital"):
+            ratios |= measure_born_digital(work)
         if only in (None, "reingest"):
             ratios |= measure_reingest(work)
         return ratios
@@ -162,7 +192,7 @@ def main() -> None:
     """Print the figures per round, then the median of each ratio (per code version compared)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", choices=("ocr", "reingest"), default=None)
+    parser.add_argument("--only", choices=("ocr", "born-digital", "reingest"), default=None)
     parser.add_argument("--compare-with", type=Path, default=None,
                         help="another checkout to measure in the same rounds (PYTHONPATH)")
     args = parser.parse_args()

@@ -19,7 +19,8 @@ def start_ocr_pool(workers: int, lang: str) -> ProcessPoolExecutor:
     """
     # Loaded before the fork, the OCR code (PyMuPDF, Pillow, preprocessing) and Tesseract's
     # cached language list are the workers' too (with fork): each would otherwise load its own.
-    from . import ocr, registry  # noqa: F401
+    # The item builder too: a worker that extracts a born-digital file also reads its header.
+    from . import item_builder, ocr, registry  # noqa: F401
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker, initargs=(lang,))
     for _ in range(workers):  # start every worker now, whatever the start method
         pool.submit(_ready)

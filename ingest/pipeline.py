@@ -7,7 +7,9 @@ import os
 import shutil
 import sqlite3
 import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
@@ -33,6 +35,7 @@ from .seen import plan_reads, stat_file
 from .summary import IngestSummary
 
 if TYPE_CHECKING:
+    from archive.models import Item
     from search.engine import SearchEngine
 
 # Extractors (PyMuPDF, Pillow), the OCR worker, Tesseract's wrapper and the search index are
@@ -66,6 +69,7 @@ class _Work:
     pages: dict[int, PageText] = field(default_factory=dict)
     waiting: int = 0
     deadline: Deadline | None = None  # TTDN_MAX_FILE_SECONDS, from the first read to the last page
+    built: _Built | None = None  # pages, item and citations, when a worker built them already
 
 
 class _Run:
@@ -89,6 +93,8 @@ class _Run:
         # inputs to read again because the copy they waited for was refused.
         self.reading: dict[str, list[tuple[Input, SeenFile]]] = {}
         self.again: list[Input] = []
+        # Files being extracted by the workers, oldest first: finished in the order they came.
+        self.extracting: deque[_Extracting] = deque()
 
     # -- one file ------------------------------------------------------------------------------
 
@@ -129,10 +135,48 @@ class _Run:
         if existing:
             if self._guard(inp, sha256, self._already_archived, existing, inp, seen):
                 self._advance()
-        elif sha256 in self.reading:  # a copy of a file still being OCRed: wait, don't OCR twice
+        elif sha256 in self.reading:  # a copy of a file still being read: wait, don't read twice
             self.reading[sha256].append((inp, seen))
-        elif work := self._guard(inp, sha256, self._extract, inp, seen):
-            self._queue_ocr(work)
+        elif self.pool is None or not _is_pdf(inp) or not self._extract_in_pool(inp, seen):
+            if work := self._guard(inp, sha256, self._extract, inp, seen):
+                self._queue_ocr(work)
+
+    def _extract_in_pool(self, inp: Input, seen: SeenFile) -> bool:
+        """Have a worker extract the file while this process catalogs and indexes the others.
+
+        Born-digital ingest was one process doing both in turn; now the workers (started for
+        OCR) read the text layers and, with no page to OCR, the header, titles and languages
+        too. Results are taken oldest first; at most 2 files per worker wait. False when the
+        pool is broken: then this process reads the file itself.
+        """
+        try:
+            future = self.pool.submit(_extract_job, inp.path, self._lang_for(inp.row),
+                                      _hint(inp.row, "kind"), self.settings, seen.sha256,
+                                      inp.row, inp.source)
+        except BrokenProcessPool:  # a worker died (out of memory): this process reads the file
+            return False
+        self.reading[seen.sha256] = []
+        self.extracting.append(_Extracting(inp, seen, Deadline(self.settings), future))
+        while len(self.extracting) > 2 * self.jobs:
+            self._next_extraction(block=True)
+        return True
+
+    def _next_extraction(self, *, block: bool) -> bool:
+        """Take the oldest extraction if it is done (or wait for it): queue its OCR or archive it."""
+        if not self.extracting or not (block or self.extracting[0].future.done()):
+            return False
+        pending = self.extracting.popleft()
+        inp, seen = pending.input, pending.seen
+        try:
+            extraction, built = pending.future.result()
+        except Exception as err:  # that file's failure, as when extracted here
+            self._fail(inp, seen.sha256, err)
+            self._settle(seen.sha256)
+            return True
+        self._queue_ocr(_Work(inp, seen.sha256, seen.size, extraction, seen,
+                              {p.n: p for p in extraction.pages}, deadline=pending.deadline,
+                              built=built))
+        return True
 
     def skip_unread(self, inp: Input, item_id: str, seen: SeenFile, *, rows_changed: bool) -> None:
         """Count a file unchanged since its last read; apply its row if the manifest changed."""
@@ -190,19 +234,31 @@ class _Run:
             return self._finish(work)
         from .ocr import run_ocr_job
         pool = self.start_pool()
-        self.reading[work.sha256] = []
+        self.reading.setdefault(work.sha256, [])  # set already when a worker extracted it
         work.waiting = len(work.extraction.ocr_jobs)
         for job in work.extraction.ocr_jobs:
             while len(self.futures) >= self.jobs * 3:
-                self.collect(block=True)
+                self.collect(block=True, extractions=False)
             future = pool.submit(run_ocr_job, job, self.settings.ocr_timeout)
             self.futures[future] = (work, job)
 
-    def collect(self, *, block: bool) -> None:
+    def collect(self, *, block: bool, extractions: bool = True) -> None:
+        """Take the OCR pages and extractions that are done; with `block`, wait for one first."""
+        if extractions:
+            while self._next_extraction(block=False):
+                block = False  # one was taken: nothing to wait for
         if not self.futures:
+            if block and extractions:
+                self._next_extraction(block=True)
             return
-        done, _ = wait(list(self.futures), timeout=None if block else 0,
-                       return_when=FIRST_COMPLETED)
+        waited = list(self.futures)
+        if extractions and self.extracting:
+            waited.append(self.extracting[0].future)
+        done, _ = wait(waited, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        if extractions:
+            while self._next_extraction(block=False):
+                pass
+        done = [future for future in done if future in self.futures]
         for future in done:
             work, job = self.futures.pop(future)
             try:
@@ -229,10 +285,12 @@ class _Run:
         self._settle(work.sha256)
 
     def drain(self) -> None:
-        """Wait for every queued OCR page and finish its item."""
-        while self.futures:
+        """Wait for every file a worker extracts and every queued OCR page; finish their items."""
+        while self.futures or self.extracting:
             self.collect(block=True)
-            if self.futures:  # index what is done while the last pages are read, not after
+            if self.futures and len(self.futures) < self.jobs:
+                # A core is idle while the last pages are read: index what is done there, not
+                # after. Earlier, each commit would take a core from a page being OCRed.
                 self.flush_index()
 
     # -- archive -------------------------------------------------------------------------------
@@ -270,11 +328,11 @@ class _Run:
     def _archive(self, work: _Work) -> bool:
         """Store the original (checking it did not change since hashed), then catalog the item."""
         ext = work.extraction
-        pages = [Page(p.n, p.text, p.origin, p.confidence, p.language)
-                 for _, p in sorted(work.pages.items())]
-        # The shown name, not the path: a title from the file name must be printable text.
-        from .item_builder import build_item
-        item, cites = build_item(work.sha256, ext, pages, work.input.row, Path(work.input.source))
+        if work.built is not None:
+            pages, item, cites = work.built
+        else:
+            pages, item, cites = _build(work.sha256, ext, work.pages, work.input.row,
+                                        work.input.source)
         files = [FileRecord(work.sha256, ext.mime, work.size, "original")]
         self.store.put_file(work.input.path, work.sha256)
         if ext.thumbnail:
@@ -449,6 +507,55 @@ class _Run:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+
+
+def _is_pdf(inp: Input) -> bool:
+    """True for a file whose bytes start as a PDF's: the one kind a worker extracts.
+
+    PDFs need PyMuPDF only; images go through libvips, whose threads a worker forked from a
+    process that used it (the portal's quarantine retry) would inherit locked.
+    """
+    if inp.disc is not None:
+        return False
+    try:
+        with open(inp.path, "rb") as fh:
+            return b"%PDF-" in fh.read(1024)  # the header may follow up to 1 KiB of junk
+    except OSError:
+        return False  # this process reads it, and reports the error as before
+
+
+@dataclass
+class _Extracting:
+    """A file a worker is extracting."""
+
+    input: Input
+    seen: SeenFile
+    deadline: Deadline
+    future: Future
+
+
+_Built = tuple[list[Page], "Item", list[str]]
+
+
+def _extract_job(path: Path, lang: str, kind_hint: str | None, settings: Settings, sha256: str,
+                 row: ManifestRow | None, source: str) -> tuple[Extraction, _Built | None]:
+    """What a worker runs for one file: `extract_file`, then, with no page left to OCR, its item
+    (header, titles, languages: `_build`), as the pipeline itself would."""
+    extraction = extract_file(path, lang=lang, kind_hint=kind_hint, settings=settings)
+    if extraction.ocr_jobs:
+        return extraction, None
+    return extraction, _build(sha256, extraction, {p.n: p for p in extraction.pages}, row, source)
+
+
+def _build(sha256: str, ext: Extraction, texts: dict[int, PageText], row: ManifestRow | None,
+           source: str) -> _Built:
+    """The pages in order, the item (ingest/item_builder.py) and the numbers it cites."""
+    pages = [Page(p.n, p.text, p.origin, p.confidence, p.language)
+             for _, p in sorted(texts.items())]
+    # The shown name, not the path: a title from the file name must be printable text.
+    from .item_builder import build_item
+    item, cites = build_item(sha256, ext, pages, row, Path(source))
+    return pages, item, cites
 
 
 def extract_file(path: Path, **options) -> Extraction:

@@ -8,6 +8,8 @@
 #   scripts/solr-cluster.sh status   the state file: pid, nodes, control port, TTDN_SEARCH
 #
 # TTDN_SOLR_STATE (default data/solr-cluster) holds the state file, the log and the nodes' data.
+# TTDN_SOLR_HEAP (768m), TTDN_SOLR_GC (-XX:+UseSerialGC) and TTDN_SOLR_OPTS (more JVM options)
+# size the JVM.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODULE="$ROOT/solr"
@@ -17,6 +19,10 @@ LOG="$STATE_DIR/solr.log"
 JAR="$MODULE/target/ttdn-solr-cluster-0.1.0.jar"
 CLASSPATH_FILE="$MODULE/target/classpath.txt"
 HEAP="${TTDN_SOLR_HEAP:-768m}"
+# The collector, and any further JVM options (-D system properties: ttdn.* for the launcher,
+# solr.* for solrconfig.xml); bench/solr_scale.py runs a bigger, bulk-loading cluster with them.
+GC="${TTDN_SOLR_GC:--XX:+UseSerialGC}"
+read -r -a EXTRA_OPTS <<<"${TTDN_SOLR_OPTS:-}"
 WAIT="${TTDN_SOLR_WAIT:-240}"  # seconds the cluster may take to come up
 
 need() {
@@ -59,7 +65,7 @@ start() {
   local watch=()
   # TTDN_SOLR_WATCH_PID: the cluster stops by itself when that process ends (a test session).
   [ -n "${TTDN_SOLR_WATCH_PID:-}" ] && watch=(-Dttdn.watchPid="$TTDN_SOLR_WATCH_PID")
-  setsid java -Xmx"$HEAP" -XX:+UseSerialGC -Dsolr.log.dir="$STATE_DIR" "${watch[@]}" \
+  setsid java -Xmx"$HEAP" "$GC" -Dsolr.log.dir="$STATE_DIR" "${watch[@]}" "${EXTRA_OPTS[@]}" \
     -cp "$JAR:$(cat "$CLASSPATH_FILE")" ttdn.solr.LoopbackCluster \
     "$MODULE/configset" "$STATE" "$STATE_DIR/nodes" >"$LOG" 2>&1 </dev/null &
   local pid=$!

@@ -13,8 +13,9 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import accumulate
-from pickle import loads
+from itertools import accumulate, chain
+from operator import sub
+from pickle import dumps, loads
 
 from whoosh.analysis import (
     Analyzer,
@@ -26,6 +27,7 @@ from whoosh.analysis import (
     Tokenizer,
 )
 from whoosh.formats import Positions
+from whoosh.system import pack_uint
 
 # The classes are public because Whoosh pickles them into the index's schema: renaming or
 # moving one makes existing indexes unreadable until `ttdn reindex`.
@@ -155,24 +157,30 @@ class ArchiveTokenizer(Tokenizer):
 
 
 def _scan(text: str, query: bool, unigrams: bool, pos: int,
-          start_char: int) -> Iterator[tuple[str, int, int, int]]:
+          start_char: int) -> list[tuple[str, int, int, int]]:
     """The tokenizer's work: (text, position, start, end) of each token of a mapped text."""
-    is_normalized = unicodedata.is_normalized
+    # A list, not a generator: every caller keeps all the tokens, and this loop runs for
+    # every token of every page indexed.
+    out: list[tuple[str, int, int, int]] = []
+    append, is_normalized = out.append, unicodedata.is_normalized
     for match in _TOKEN_RE.finditer(text):
-        word, at = match.group(), start_char + match.start()
-        # The common case (a plain NFC word) is inlined: this loop runs for every token.
+        word = match.group()
+        # The common case (a plain NFC word) is inlined.
         if match.lastgroup == "word" and "-" not in word and "/" not in word \
                 and is_normalized("NFC", word):
-            yield word, pos, at, at + len(word)
+            at = start_char + match.start()
+            append((word, pos, at, at + len(word)))
             pos += 1
             continue
+        at = start_char + match.start()
         if match.lastgroup == "cjk":
             pieces, width = _cjk_pieces(word, unigrams)
         else:
             pieces, width = _word_pieces(word, query)
         for piece, rel, start, end in pieces:
-            yield piece, pos + rel, at + start, at + end
+            append((piece, pos + rel, at + start, at + end))
         pos += width
+    return out
 
 
 _Piece = tuple[str, int, int, int]  # text, position offset, start and end offsets in the match
@@ -243,21 +251,61 @@ class TokenizedPositions(Positions):
         if not isinstance(value, Tokenized):
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        normalize = _fold_token if self.folded else str.lower
-        poses: defaultdict[str, list[int]] = defaultdict(list)
-        for text, pos, _start, _end in value.tokens:
-            word = normalize(text)
+        # The exact field groups positions by lowercased word in one pass over the tokens,
+        # kept on the value; the folded field folds each distinct lowercased word once
+        # (fold(w) == fold(w.lower()) for every character) and pools the forms that meet
+        # (lạng, làng), sorted back into token order. A word with one form reuses its encoded
+        # positions: most Vietnamese syllables are the only form of their folded word.
+        lowered, encoded = _lower_positions(value), value.__dict__.setdefault("_encoded", {})
+        boost = self.field_boost
+        if not self.folded:
+            for word, positions in lowered.items():
+                data = encoded.get(word)
+                if data is None:
+                    data = encoded[word] = _encode_positions(positions)
+                yield word, len(positions), len(positions) * boost, data
+            return
+        forms: dict[str, list[str]] = {}
+        for low in lowered:
+            word = _fold_token(low)
             if word:
-                poses[word].append(pos)
-        boost, encode = self.field_boost, self.encode
-        for word, positions in poses.items():
-            yield word, len(positions), len(positions) * boost, encode(positions)
+                known = forms.get(word)
+                if known is None:
+                    forms[word] = [low]
+                else:
+                    known.append(low)
+        for word, lows in forms.items():
+            if len(lows) == 1:
+                positions = lowered[lows[0]]
+                data = encoded.get(lows[0])
+                if data is None:
+                    data = encoded[lows[0]] = _encode_positions(positions)
+            else:
+                positions = sorted(chain.from_iterable(lowered[low] for low in lows))
+                data = _encode_positions(positions)
+            yield word, len(positions), len(positions) * boost, data
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
         """The positions of a posting (Whoosh's own decoding, with a C-speed running sum)."""
         if not valuestring.endswith(b"."):
             valuestring += b"."  # Whoosh strips pickle's STOP opcode when it writes
         return list(accumulate(loads(valuestring[4:])))
+
+
+def _lower_positions(value: Tokenized) -> dict[str, list[int]]:
+    """The positions of each lowercased token, in token order; computed once per value."""
+    grouped = value.__dict__.get("_lower_positions")
+    if grouped is None:
+        by_word: defaultdict[str, list[int]] = defaultdict(list)
+        for text, pos, _start, _end in value.tokens:
+            by_word[text.lower()].append(pos)
+        grouped = value._lower_positions = dict(by_word)
+    return grouped
+
+
+def _encode_positions(positions: list[int]) -> bytes:
+    """Whoosh's ``Positions.encode``, byte for byte: the count, then the pickled deltas."""
+    return pack_uint(len(positions)) + dumps(list(map(sub, positions, [0, *positions])), 2)
 
 
 class FoldFilter(Filter):

@@ -14,9 +14,12 @@ from archive.lock import home_lock
 from archive.settings import Settings
 
 from .engine import open_engine
+from .lean_import import lean_whoosh
 
 # The query side (Whoosh, the gazetteer) is imported inside the commands that need it: every
-# `ttdn` call loads this module, `ttdn --help` included.
+# `ttdn` call loads this module, `ttdn --help` included. Those commands first import Whoosh
+# without the modules it loads for features a search never uses (lean_import.py): scripts and
+# cron call `ttdn search` once per query, so its start-up is paid on every query.
 
 __all__ = ["complete_command", "reindex_command", "search_command", "similar_command", "verify_command"]
 
@@ -42,6 +45,7 @@ _TAGS = re.compile(r"</?mark>")
 def search_command(ctx: click.Context, query: str, as_json: bool, filters: tuple[str, ...],
                    **options) -> None:
     """Search the archive; accents are optional (`lang son` finds `Lạng Sơn`)."""
+    lean_whoosh()
     from .query import SearchRequest
     settings: Settings = ctx.obj["settings"]
     request = SearchRequest(query=query, filters=_filters(filters), **options)
@@ -90,6 +94,7 @@ def _print(result) -> None:
 def similar_command(ctx: click.Context, item: str, limit: int, as_json: bool,
                     audience: str) -> None:
     """Items like ITEM (an id or a source), by the telling words of its text."""
+    lean_whoosh()
     settings: Settings = ctx.obj["settings"]
     with closing(open_engine(settings)) as engine, Catalog(settings.catalog_path) as catalog:
         item_id = catalog.resolve(item)
@@ -110,6 +115,7 @@ def similar_command(ctx: click.Context, item: str, limit: int, as_json: bool,
 @click.pass_context
 def complete_command(ctx: click.Context, text: str, limit: int, audience: str) -> None:
     """Autocomplete TEXT as the web's search box does (JSON: titles and terms)."""
+    lean_whoosh()
     settings: Settings = ctx.obj["settings"]
     with closing(open_engine(settings)) as engine:
         out = engine.autocomplete(text, audience=audience, limit=limit)

@@ -114,6 +114,11 @@ class WhooshEngine:
         """Items like this one that the audience may see (NotFound if it may not see it)."""
         return self._reader().more_like_this(item_id, catalog, audience=audience, limit=limit)
 
+    def generation(self) -> tuple:
+        """Which commit searches see now; another commit gives another value (result caches)."""
+        from .snapshot import toc_stamp
+        return toc_stamp(self._reader().ix)
+
     def refresh(self) -> None:
         """See the latest commit now (searches also follow commits by themselves)."""
         if self._searcher is not None:

@@ -5,8 +5,9 @@ a Whoosh index.
 
 One document per item (see ``schema.py``): metadata and text, each page's starting position,
 and the item's autocomplete vocabulary. Writes are batched: ingest commits every
-``TTDN_INDEX_BATCH`` items; a rebuild writes everything through one writer, in parallel
-(``procs`` processes, one segment each) when the catalog is large.
+``TTDN_INDEX_BATCH`` items; a rebuild writes everything through one writer, or when the
+catalog is large through ``procs`` processes that each read a contiguous share of the catalog
+and write one segment (``segments.build_segments``), committed together in catalog order.
 """
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ from archive.settings import Settings
 
 from .analyzers import fold
 from .schema import build_schema
-from .tokens import tokenize_pages
-from .vocab import vocab_terms
+# The writing side (segments, tokens, vocab) is imported where it is used: a search imports
+# this module for open_index only, and `ttdn search` pays every import on every query.
 
 __all__ = ["open_index", "writer", "index_items", "remove_items", "sync_index", "rebuild_index",
            "indexed_item_ids", "item_documents", "write_documents"]
@@ -36,8 +37,12 @@ __all__ = ["open_index", "writer", "index_items", "remove_items", "sync_index", 
 log = logging.getLogger(__name__)
 _LOCK_WAIT = 60.0  # seconds a writer waits for another process's lock
 # From this many pages a rebuild writes with `settings.jobs` processes (one segment each):
-# measured on 2 cores, 327 pages/s against 224 with one process at 10k pages, no gain at 2k.
+# each process tokenizes its own share, so two cores build nearly twice as fast (a 10k-page
+# rebuild: 36 CPU s in one process, 42 CPU s over two; bench/search_bench.py).
 _PARALLEL_FROM_PAGES = 10_000
+# The posting pool's memory before it spills a sorted run to disk (~150 bytes a posting): a
+# 10k-page rebuild (1.2M postings) stays in memory; runs are cheap since segments.py anyway.
+_LIMIT_MB = 256
 
 
 def open_index(directory: Path, *, upgrade: bool = True) -> Index:
@@ -45,13 +50,17 @@ def open_index(directory: Path, *, upgrade: bool = True) -> Index:
 
     Readers pass ``upgrade=False``: adding fields takes the write lock.
     """
+    from .segment_files import install
+    install()  # segments are read in place from their memory map, not copied (segment_files.py)
     directory = Path(directory)
     if not whoosh_index.exists_in(directory):
         directory.mkdir(parents=True, exist_ok=True)
         return whoosh_index.create_in(directory, build_schema())
     ix = whoosh_index.open_dir(directory)
+    if not upgrade:
+        return ix
     missing = [(n, f) for n, f in build_schema().items() if n not in ix.schema]
-    if missing and upgrade:
+    if missing:
         # An index from before a field existed keeps working; `ttdn reindex` fills the field.
         log.warning("search index lacks %s: run `ttdn reindex` to fill them",
                     ", ".join(n for n, _ in missing))
@@ -64,10 +73,17 @@ def open_index(directory: Path, *, upgrade: bool = True) -> Index:
 
 @contextmanager
 def writer(ix: Index, *, procs: int = 1) -> Iterator:
-    """A writer that commits when the block ends and cancels (never half-commits) on error."""
+    """A writer that commits when the block ends and cancels (never half-commits) on error.
+
+    One process writes through :class:`segments.FastSegmentWriter` (Whoosh's, with its
+    commit's slow spots fixed); ``procs`` > 1 is Whoosh's own multiprocess writer, which
+    tokenizes in this process: rebuilds use :func:`segments.build_segments` instead.
+    """
+    from .segments import open_writer
     try:
-        w = ix.writer(timeout=_LOCK_WAIT, delay=0.25, procs=procs,
-                      multisegment=procs > 1, limitmb=128)
+        w = open_writer(ix, limitmb=_LIMIT_MB) if procs <= 1 else \
+            ix.writer(timeout=_LOCK_WAIT, delay=0.25, procs=procs, multisegment=True,
+                      limitmb=_LIMIT_MB)
     except LockError as err:
         raise IndexLocked("the search index is being written by another process; try again "
                           "when it has finished") from err
@@ -111,6 +127,8 @@ def _period_bounds(item: Item) -> dict:
 
 def item_documents(item: Item, pages: list[Page]) -> list[dict]:
     """The item's index document (a list: one document per item since page positions)."""
+    from .tokens import tokenize_pages
+    from .vocab import vocab_terms
     title = item.title or ""
     # Tokenized once for content and content_f; page n starts at position starts[i + 1].
     body, starts = tokenize_pages([_text_of(item), *(p.text for p in pages)])
@@ -168,11 +186,27 @@ def rebuild_index(settings: Settings, catalog: Catalog, *, procs: int | None = N
     if procs is None:
         pages = catalog.stats().get("pages", 0)
         procs = settings.jobs if pages >= _PARALLEL_FROM_PAGES else 1
-    with writer(open_index(settings.index_dir), procs=max(1, procs)) as w:
-        # Fresh index: nothing to delete, and deleting would make each process search it.
-        write_documents(w, catalog, [item_id for item_id, _ in versions], replace=False)
+    ids = [item_id for item_id, _ in versions]
+    ix = open_index(settings.index_dir)
+    if procs > 1 and len(ids) > 1:
+        # Each process reads its contiguous share from the catalog and writes one segment.
+        from .segments import build_segments
+        build_segments(ix, catalog.path, _shares(ids, procs), limitmb=_LIMIT_MB)
+    else:
+        with writer(ix) as w:
+            # Fresh index: nothing to delete.
+            write_documents(w, catalog, ids, replace=False)
     catalog.mark_indexed(versions)
     return len(versions)
+
+
+def _shares(item_ids: list[str], parts: int) -> list[list[str]]:
+    """`item_ids` cut into `parts` contiguous runs of (nearly) equal length."""
+    size, extra = divmod(len(item_ids), parts)
+    bounds = [0]
+    for k in range(parts):
+        bounds.append(bounds[-1] + size + (k < extra))
+    return [item_ids[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def indexed_item_ids(directory: Path) -> set[str]:

@@ -5,8 +5,9 @@ and caches), so one searcher serves one thread at a time: the pool lends each th
 of its own and takes it back afterwards. A lent
 searcher that a commit has made stale is replaced (and closed: nobody else holds it). The
 caches live with their searcher because document numbers change with every commit: the
-document sets of access levels and filters, the facet columns, and the recent terms' postings
-(``bulk.py``, bounded). Queries of terms and phrases are scored in bulk (``evaluate.py``).
+document sets of access levels and filters, the facet columns (``columns.py``: read as asked,
+then whole), and the recent terms' postings (``bulk.py``, bounded). Queries of terms and
+phrases are scored in bulk (``evaluate.py``).
 """
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ from whoosh import query as Q
 from whoosh.index import TOC
 
 from .bulk import BulkScorer
+from .columns import LazyColumns
 from .evaluate import query_scores, supported
-from .facets import FacetColumns
 from .schema import weighting
 
 __all__ = ["Snapshot", "SnapshotPool"]
@@ -35,7 +36,9 @@ class Snapshot:
     def __init__(self, ix) -> None:
         self.stamp = toc_stamp(ix)
         self.searcher = ix.searcher(weighting=weighting())
-        self.columns = FacetColumns(self.searcher)
+        # Facet values read as asked until a whole column pays (columns.py): a one-shot search
+        # reads its matches' values only, a long-lived one ends with whole columns as before.
+        self.columns = LazyColumns(self.searcher)
         self.bulk = BulkScorer(self.searcher)
         self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
 

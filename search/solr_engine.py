@@ -13,21 +13,31 @@ Chosen by ``TTDN_SEARCH=solr+http://host:port[,host2:port2]/solr/COLLECTION`` (s
   as ``relax.py`` does, by edismax's ``mm`` (relaxed matches scored × the share of words they
   hold, relax.py's coordination); function words only add to the score (``bq``).
 - **Scores** as Whoosh's: the configset's ``ttdn.solr.WhooshBM25SimilarityFactory`` (solr/)
-  gives BM25 Whoosh's idf and the title's field_boost (tf × 3 / 1.5); ``proximity.rerank``'s
-  factor for adjacent typed words is a function query (:func:`proximity`, on ``content_px``);
-  ExactStatsCache keeps idf global (without it, 53 % of the judged top tens match, not 94 %).
+  gives BM25 Whoosh's idf and the title's field_boost (tf × 3 / 1.5); a phrase matches as a
+  phrase but scores as the sum of its words (``phrase.py``; Lucene would score the phrase's
+  own frequency); ``proximity.rerank``'s factor for adjacent typed words is a function query
+  (:func:`proximity`, on ``content_px``); ExactStatsCache keeps idf global (without it, 53 %
+  of the judged top tens match, not 94 %). A place name written as typed ranks its matches
+  above those found through the place's other names only (a sort on the literal query).
+- **Typos and "did you mean"** (``solr_typos.py``): the words of a search are checked
+  against the visible items inside the search's own request; only an unknown word costs
+  requests more (its neighbours one edit away, their pairs and spellings, the search again).
+- **Pages**: the query evaluated on the page documents as ``pages.py`` evaluates it.
 - **Access** is a filter query (``fq``) on every request: hits, totals, facets, page hits,
-  autocomplete and "more like this" all count only what the audience may see.
+  autocomplete, typo candidates, "did you mean" and "more like this" (``solr_similar.py``:
+  ties first, as ``similar.py``) all count only what the audience may see.
 - **Several hosts**: a request goes to the next host when one does not answer (or answers
   5xx); a host that failed is tried last for a few seconds.
 
-Not (yet) as in Whoosh: "did you mean" (no suggestion is offered), typo-tolerant words
-(``typos.py``), literal-place-first ordering; the proximity factor applies to every match
-(Whoosh: the best 50).
+Not as in Whoosh: the proximity factor applies to every match (Whoosh: the best 50); a typo's
+alternatives are ordered by the visible items holding them (Whoosh: by all items); a page of
+hits names pages from at most 2,000 matching page documents; "more like this" takes key terms
+by Lucene's MoreLikeThis, not Whoosh's Bo1.
 """
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import re
 import threading
@@ -55,9 +65,16 @@ from .parse import parse_search
 from .query import Hit, SearchRequest, SearchResult, Searcher, _check, _facet_names
 from .proximity import PAIR_BONUS, TITLE_PAIR_BONUS, _COUNT_HALF, _COUNT_SHARE
 from .relax import RELAX_BELOW, SENTENCE, minimum_should_match
-from .schema import LABEL_FIELDS, PAGE_FIELDS, build_schema
+from .pages import MAX_PAGES
+from .schema import LABEL_FIELDS, PAGE_FIELDS, TEXT_FIELDS, build_schema
 from .similar import KEY_TERMS, _TEXT_CHARS
 from .snippets import make_snippet
+from .solr_similar import ranked_relatives, ties_query
+from .solr_typos import (
+    Vocabulary, correction_text, far_wanted, near_params, pair_queries, read_near, read_pairs,
+    spelling_wanted, terms_params, typed_words, visibility_facets, visible_counts, wanted_pairs,
+    widened_parts, within_two,
+)
 from .vocab import SEPARATOR, vocab_key
 
 __all__ = ["SolrEngine", "SolrClient", "to_solr"]
@@ -65,6 +82,7 @@ __all__ = ["SolrEngine", "SolrClient", "to_solr"]
 log = logging.getLogger(__name__)
 
 _SNIPPET_PAGES = 3
+_RELATED_ROWS = 200  # candidates read for "more like this" (ties, then shared text)
 _PAGE_ROWS = 2000  # page documents read for one page of hits (an 11-page item is 11)
 _BATCH_DOCS = 500  # documents per update request
 # Text characters per update request: item documents carry every page twice, and a request of
@@ -107,18 +125,25 @@ def _bound(value, numeric: bool) -> str:
 def to_solr(query: Q.Query) -> str:
     """A parsed Whoosh query tree written in Solr's Lucene syntax (fields and boosts kept).
 
-    >>> from whoosh.query import And, Not, Or, Prefix, Term, NumericRange
+    >>> from whoosh.query import And, Not, Or, Phrase, Prefix, Term, NumericRange
     >>> to_solr(And([Term("content_f", "lang", boost=0.5), Not(Term("kind", "map"))]))
     '(+content_f:"lang"^0.5 -kind:"map")'
     >>> to_solr(Or([Prefix("title_f", "son"), NumericRange("year", 1940, None)]))
     '(title_f:son* OR year:[1940 TO *])'
+    >>> to_solr(Phrase("content_f", ["trung", "quoc"], boost=2.0))
+    '(+content_f:"trung quoc"^0 content_f:"trung" content_f:"quoc")^2'
     """
     if isinstance(query, Q.Phrase):  # search.phrase.PositionalPhrase is one
         words = " ".join(query.words)
         # Whoosh's slop counts the step to the next word (1: adjacent); Lucene's the gaps (0).
         slop = max(0, int(getattr(query, "slop", 1)) - 1)
-        return _boosted(f"{query.fieldname}:{_quoted(words)}" + (f"~{slop}" if slop else ""),
-                        query.boost)
+        phrase = f"{query.fieldname}:{_quoted(words)}" + (f"~{slop}" if slop else "")
+        if len(query.words) < 2:
+            return _boosted(phrase, query.boost)
+        # Whoosh scores a phrase as the sum of its words' own scores (phrase.py), Lucene by
+        # how often the phrase occurs: the phrase only decides the match (^0), its words score.
+        terms = " ".join(f"{query.fieldname}:{_value(query.fieldname, w)}" for w in query.words)
+        return _boosted(f"(+{phrase}^0 {terms})", query.boost)
     if isinstance(query, Q.Prefix):
         return _boosted(f"{query.fieldname}:{_escaped(query.text)}*", query.boost)
     if isinstance(query, Q.Term):
@@ -147,15 +172,34 @@ def to_solr(query: Q.Query) -> str:
     raise UsageError(f"this query cannot be run on Solr yet: {query!r}")
 
 
-def _page_leaves(query: Q.Query) -> list[Q.Query]:
-    """The positive word, phrase and prefix leaves on page text (what may match a page)."""
-    if isinstance(query, Q.Not):
-        return []
+def page_query(query: Q.Query) -> str | None:
+    """The query evaluated on page documents, as ``pages.PageMatcher`` evaluates it on pages.
+
+    Words, phrases and prefixes on page text move to the page documents' fields; a match in
+    the title or document number is on no page; clauses on the item (kind, year, labels) do
+    not narrow (None). AND keeps the pages every part matches, OR any, NOT those it does not.
+
+    >>> from whoosh.query import And, Not, Term
+    >>> page_query(And([Term("content_f", "hai"), Term("content_f", "quan"), Term("kind", "map")]))
+    '(+page_text_f:"hai" +page_text_f:"quan")'
+    >>> page_query(Not(Term("title_f", "x"))), page_query(Term("year", 1940))
+    ('(*:* -(*:* -*:*))', None)
+    """
     if isinstance(query, (Q.Phrase, Q.Prefix, Q.Term)):
-        return [query] if query.fieldname in PAGE_FIELDS else []
+        if query.fieldname in PAGE_FIELDS:
+            return to_solr(_on_page(query))
+        return "(*:* -*:*)" if query.fieldname in TEXT_FIELDS else None
+    if isinstance(query, Q.Not):
+        inner = page_query(query.query)
+        return None if inner is None else f"(*:* -{inner})"
     if isinstance(query, (Q.And, Q.Or)):
-        return [leaf for q in query.subqueries for leaf in _page_leaves(q)]
-    return []
+        parts = [p for p in map(page_query, query.subqueries) if p is not None]
+        if not parts:
+            return None
+        if isinstance(query, Q.Or):
+            return "(" + " OR ".join(parts) + ")" if len(parts) > 1 else parts[0]
+        return "(" + " ".join(f"+{p}" for p in parts) + ")"
+    return None
 
 
 _PAGE_TWIN = {"content": "page_text", "content_f": "page_text_f"}
@@ -242,9 +286,10 @@ class SolrClient:
                     if json is None:
                         reply = self._session().post(url, data=params or {},
                                                      timeout=(2.0, self.timeout))
-                    else:
+                    else:  # the body is sent under the connect timeout: a big batch
+                        # to a busy node needs longer than a search's quick failover
                         reply = self._session().post(url, params=params or {}, json=json,
-                                                     timeout=(2.0, self.timeout))
+                                                     timeout=(self.timeout, self.timeout))
                 except requests.RequestException as err:
                     self._down[host] = time.monotonic() + _DOWN_FOR
                     errors.append(f"{host}: {type(err).__name__}")
@@ -354,6 +399,7 @@ class _Found:
     docs: list[dict]
     facets: dict
     counts: dict = field(default_factory=dict)  # facet.query key -> count
+    json: dict = field(default_factory=dict)  # json.facet answers
 
 
 # -- the engine --------------------------------------------------------------------------------
@@ -395,30 +441,131 @@ class SolrEngine:
         request = swap_years(request, notices)
         _check(request)
         parsed = parse_search(request.query, schema=self._schema, gazetteer=self.gazetteer)
-        base = {"fq": self._filters(request), "fl": "id,item_id,title,kind,languages,date,"
+        filters = self._filters(request)
+        base = {"fq": filters, "fl": "id,item_id,title,kind,languages,date,"
                 "access,score", "start": (request.page - 1) * request.limit,
                 "rows": request.limit, "sort": _SORT[request.sort],
                 **self._facet_params(_facet_names(request.audience))}
-        shown_query = parsed.query
         factor, factor_params = proximity(parsed.runs) if request.sort == "relevance" \
             else (None, {})
         base.update(factor_params)
-        if parsed.parts:
-            found, relaxed = self._plain(parsed.parts, base, factor)
-            if relaxed:
-                shown_query = Q.Or([p.query for p in parsed.parts if p.required]
-                                   or [p.query for p in parsed.parts])
-        else:
-            q = to_solr(parsed.query)
-            if factor:  # the proximity factor multiplies the Boolean query's score
-                base.update({"qq": q, "proximity": factor})
-                q = "{!boost b=$proximity v=$qq}"
-            found = self._select({**base, "q": q, "defType": "lucene"})
+        base.update(self._literal_first(parsed, request))
+        # The words that may be unknown are counted over the visible items by the same
+        # request (typos.py, suggest.py): a query of known words costs no request more.
+        typed = typed_words(parsed, request.suggest and bool(parsed.words))
+        checked = typed.folded()
+        first = {**base, "json.facet": visibility_facets(checked, filters)} if checked else base
+        found, shown_query = self._matches(parsed.parts, parsed.query, first, factor)
+        unknown = [w for w, n in visible_counts(checked, found.json).items() if n == 0]
+        suggestion = None
+        if unknown:
+            vocab = self._vocabulary(unknown, typed, filters, request.audience)
+            parts = widened_parts(parsed.parts, typed, vocab)
+            corrected = self._corrected(request, typed.words, vocab)
+            # "Did you mean" is offered only when it finds visible items: counted by the
+            # widened search's request when there is one, else by a request of its own.
+            check = {"json.facet": json.dumps({"dym": {
+                "type": "query", "q": corrected[1],
+                "domain": {"query": "*:*", "filter": filters}}})} if corrected else {}
+            counted: dict = {}
+            if parts != parsed.parts:
+                found, shown_query = self._matches(parts, parsed.query, {**base, **check},
+                                                   factor, widened=True)
+                counted = found.json
+            elif corrected:
+                counted = self._select({"q": "*:*", "defType": "lucene", "rows": 0,
+                                        "fq": filters, **check}).json
+            if corrected and int((counted.get("dym") or {}).get("count", 0)):
+                suggestion = corrected[0]
         facets = self._facet_counts(found.facets, _facet_names(request.audience))
         hits = self._hits(found.docs, shown_query, request.audience, catalog)
         expansions = {typed: list(names) for typed, names in parsed.expansions}
-        return SearchResult(found.total, hits, facets, None, expansions,
+        return SearchResult(found.total, hits, facets, suggestion, expansions,
                             notices + list(getattr(parsed, "notices", [])))
+
+    def _matches(self, parts: list, query: Q.Query, base: dict, factor: str | None, *,
+                 widened: bool = False) -> tuple[_Found, Q.Query]:
+        """The matches of a plain query's parts (relaxed as relax.py) or of a Boolean query,
+        and the query that names pages and marks snippets."""
+        if parts:
+            found, relaxed = self._plain(parts, base, factor)
+            if relaxed or widened:  # pages and snippets from any word
+                return found, Q.Or([p.query for p in parts if p.required]
+                                   or [p.query for p in parts])
+            return found, query
+        q = to_solr(query)
+        params = dict(base)
+        if factor:  # the proximity factor multiplies the Boolean query's score
+            params.update({"qq": q, "proximity": factor})
+            q = "{!boost b=$proximity v=$qq}"
+        return self._select({**params, "q": q, "defType": "lucene"}), query
+
+    @staticmethod
+    def _literal_first(parsed, request: SearchRequest) -> dict:
+        """Every match holding a place name as typed before those found through its other
+        names only (``Searcher._rank``): a sort on whether the literal query matches."""
+        if request.sort != "relevance":
+            return {}
+        literal = parsed.literal
+        if parsed.parts:  # a plain query: the place names as typed, whatever else matched
+            places = [p.literal for p in parsed.parts if p.literal is not None]
+            literal = Q.And(places) if places else parsed.query
+        if literal is parsed.query:
+            return {}
+        return {"lit": to_solr(literal),
+                "sort": f"if(query($lit,0),1,0) desc,{_SORT['relevance']}"}
+
+    def _vocabulary(self, unknown: list[str], typed, filters: list[str],
+                    audience: str) -> Vocabulary:
+        """The visible words one edit from the unknown ones, their pairs and spellings."""
+        vocab = Vocabulary()
+        reply = self._select(near_params(unknown, filters))
+        vocab.near = read_near(unknown, reply.facets)
+        # A long word with nothing visible one edit away: did-you-mean looks two away, among
+        # the indexed words the terms component lists, counted over the visible items.
+        far = {}
+        for word in far_wanted(typed, vocab):
+            listed = self.client.select(terms_params(word)).get("terms", {}).get("content_f", [])
+            found = within_two(word, listed[::2])
+            if found:
+                far[word] = found
+        if far:
+            words = list(far)
+            vocab.far = read_near(words, self._select(near_params(words, filters, far)).facets)
+        pairs = wanted_pairs(typed, vocab)
+        spell = spelling_wanted(typed, vocab)
+        if not pairs and not spell:
+            return vocab
+        levels = visible_levels(audience)
+        fields = [f"{{!key=s{i}_{j} facet.prefix={_local(vocab_key(lv, w) + SEPARATOR)}}}vocab"
+                  for i, w in enumerate(spell) for j, lv in enumerate(levels)]
+        params = {"q": "*:*", "defType": "lucene", "rows": 0, "facet": "true",
+                  "facet.mincount": 1, "facet.limit": 20, "fq": ["doctype:item",
+                                                                 self._visible(audience)],
+                  "facet.query": pair_queries(pairs, levels), "facet.field": fields}
+        reply = self._select(params)
+        vocab.pairs = read_pairs(pairs, levels, reply.counts)
+        for i, word in enumerate(spell):
+            counts: Counter = Counter()
+            for j in range(len(levels)):
+                flat = reply.facets.get(f"s{i}_{j}", [])
+                for term, count in zip(flat[::2], flat[1::2]):
+                    counts[term.rsplit(SEPARATOR, 1)[-1]] += count
+            if counts:
+                vocab.spelling[word] = counts.most_common(1)[0][0]
+        return vocab
+
+    def _corrected(self, request: SearchRequest, words: list[str],
+                   vocab: Vocabulary) -> tuple[str, str] | None:
+        """``did_you_mean``'s corrected text and its query in Solr's syntax, or None."""
+        text = correction_text(request.query, words, vocab) if words else None
+        if text is None:
+            return None
+        try:
+            parsed = parse_search(text, schema=self._schema, gazetteer=self.gazetteer)
+        except UsageError:
+            return None
+        return text, to_solr(parsed.query)
 
     def _plain(self, parts, base: dict, factor: str | None = None) -> tuple[_Found, bool]:
         """Every required word first, then most of them (relax.py's rule), by edismax's mm.
@@ -473,7 +620,8 @@ class SolrEngine:
         response = reply.get("response", {})
         counts = reply.get("facet_counts", {})
         return _Found(int(response.get("numFound", 0)), response.get("docs", []),
-                      counts.get("facet_fields", {}), counts.get("facet_queries", {}))
+                      counts.get("facet_fields", {}), counts.get("facet_queries", {}),
+                      reply.get("facets", {}))
 
     @staticmethod
     def _facet_params(names: list[str]) -> dict:
@@ -510,19 +658,18 @@ class SolrEngine:
     def _pages(self, query: Q.Query, item_ids: list[str], audience: str
                ) -> dict[str, list[int]]:
         """Each shown item's matching pages, best first, from the page documents."""
-        leaves = _page_leaves(query)
-        if not leaves or not item_ids:
+        q = page_query(query)
+        if q is None or not item_ids:
             return {}
-        # The same words, phrases and prefixes, in the page documents' twins of the fields.
-        leaves = [_on_page(leaf) for leaf in leaves]
-        reply = self._select({"q": " OR ".join(to_solr(leaf) for leaf in leaves),
-                              "defType": "lucene", "fl": "item_id,page,score",
+        reply = self._select({"q": q, "defType": "lucene", "fl": "item_id,page,score",
                               "fq": ["doctype:page", self._visible(audience),
                                      _ids_clause("item_id", item_ids)],
                               "rows": _PAGE_ROWS, "sort": "score desc,page asc"})
         out: dict[str, list[int]] = {}
         for doc in reply.docs:
-            out.setdefault(doc["item_id"], []).append(int(doc["page"]))
+            pages = out.setdefault(doc["item_id"], [])
+            if len(pages) < MAX_PAGES:  # as Whoosh: the weakest pages past these dropped
+                pages.append(int(doc["page"]))
         return out
 
     def _hit(self, doc: dict, pages: list[int], words, catalog: Catalog) -> Hit:
@@ -637,12 +784,22 @@ class SolrEngine:
                              "fq": ["doctype:item", visible]})
         if seen.total == 0:  # a forbidden item and a missing one look the same
             raise NotFound(f"no item {item_id!r}")
-        found = self._select({
-            "q": f"{{!mlt qf=mlt_text mintf=1 mindf=1 maxqt={KEY_TERMS}}}{item_id}",
-            "fq": ["doctype:item", visible, f"-id:{_quoted(item_id)}"],
-            "fl": "id,item_id,title,kind,languages,date,access,score", "rows": limit})
-        hits = [self._hit(doc, [], None, catalog) for doc in found.docs]
-        return SearchResult(found.total, hits, {})
+        item = catalog.get_item(item_id)
+        if item is None:
+            raise NotFound(f"no item {item_id!r}")
+        # Ties first, shared text only orders them (solr_similar.py, as similar.py).
+        common = {"fq": ["doctype:item", visible, f"-id:{_quoted(item_id)}"],
+                  "fl": "id,item_id,title,kind,languages,date,access,score",
+                  "rows": _RELATED_ROWS, "defType": "lucene"}
+        text = self._select({
+            **common, "q": f"{{!mlt qf=mlt_text mintf=1 mindf=1 maxqt={KEY_TERMS}}}{item_id}"})
+        ties = ties_query(item, catalog, self._schema, to_solr, _quoted)
+        tied = self._select({**common, "q": ties}).docs if ties else []
+        ranked = ranked_relatives(tied, text.docs, item.kind)
+        hits = [self._hit(doc, [], None, catalog) for doc, _ in ranked[:limit]]
+        for hit, (_, rank) in zip(hits, ranked):
+            hit.score = round(rank, 4)
+        return SearchResult(len(ranked), hits, {})
 
     def refresh(self) -> None:
         """See the latest commit now (writes here commit before they return)."""

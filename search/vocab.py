@@ -25,9 +25,10 @@ SEPARATOR = "|"
 _MIN_COUNT = 2  # body words and pairs seen once are too often OCR noise to suggest
 _CJK = "\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uff9f"
 _LETTERS = rf"[^\W\d_{_CJK}]"
-_WORD = re.compile(rf"(?<!\w){_LETTERS}{{2,24}}(?!\w)")
+# Patterns, compiled at first use (re's cache): a search imports this module for vocab_key only.
+_WORD = rf"(?<!\w){_LETTERS}{{2,24}}(?!\w)"
 # A word followed by one space and another word; the lookahead lets pairs overlap.
-_PAIR = re.compile(rf"(?<!\w)({_LETTERS}{{2,24}}) (?=({_LETTERS}{{2,24}})(?!\w))")
+_PAIR = rf"(?<!\w)({_LETTERS}{{2,24}}) (?=({_LETTERS}{{2,24}})(?!\w))"
 
 
 def vocab_key(level: str, folded: str) -> str:
@@ -40,8 +41,8 @@ def _count(texts: Iterable[str]) -> Counter:
     counts: Counter = Counter()
     for text in texts:
         low = unicodedata.normalize("NFC", text).lower()
-        counts.update(_WORD.findall(low))
-        counts.update(f"{a} {b}" for a, b in _PAIR.findall(low))
+        counts.update(re.findall(_WORD, low))
+        counts.update(f"{a} {b}" for a, b in re.findall(_PAIR, low))
     return counts
 
 

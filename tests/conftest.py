@@ -22,15 +22,76 @@ TRUTH = FIXTURES / "truth"
 SEED = FIXTURES / "seed"
 
 
+_RUN: dict[str, str] = {}  # the --engine of this run
+
+
+def pytest_addoption(parser) -> None:
+    """``--engine solr``: the search tests run on a loopback SolrCloud (make test-solr)."""
+    parser.addoption("--engine", choices=("whoosh", "solr"), default="whoosh",
+                     help="search engine of the search tests (solr: tests/solr_fixtures.py)")
+
+
+def pytest_configure(config) -> None:
+    """With --engine solr, the cluster fixtures are everyone's; whoosh_only tests are left out."""
+    config.addinivalue_line("markers", "whoosh_only(reason): about Whoosh internals, not "
+                            "run with --engine solr")
+    _RUN["engine"] = config.getoption("--engine")
+    if _RUN["engine"] == "solr":
+        import tests.solr_fixtures
+        config.pluginmanager.register(tests.solr_fixtures, "solr_fixtures")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """With --engine solr, deselect the tests marked whoosh_only (make test runs them)."""
+    if config.getoption("--engine") != "solr":
+        return
+    kept = [item for item in items if item.get_closest_marker("whoosh_only") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+def open_searcher(home: Path):
+    """The home's searcher on the engine this run tests (``Searcher(index_dir)`` by default).
+
+    With ``--engine solr``: the Solr engine on a collection of the home's own, indexed from
+    its catalog at the first call (tests/solr_fixtures.py ``engine_for_home``).
+    """
+    if _RUN.get("engine") == "solr":
+        from tests.solr_fixtures import engine_for_home
+        return engine_for_home(home)
+    from search.query import Searcher
+    return Searcher(load_settings(home).index_dir)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """click's CliRunner; stderr is kept apart from stdout so --json output stays parseable."""
     return CliRunner()
 
 
+def engine_env(home: Path) -> dict[str, str]:
+    """The environment that points the archive at the engine under test for this home:
+    nothing for Whoosh; with ``--engine solr``, TTDN_SEARCH of the home's own collection."""
+    if _RUN.get("engine") != "solr":
+        return {}
+    from tests.solr_fixtures import url_for_home
+    return {"TTDN_SEARCH": url_for_home(home)}
+
+
+def engine_config(home: Path) -> dict:
+    """A test app's config for the engine under test (the settings, with TTDN_SEARCH)."""
+    env = engine_env(home)
+    if not env:
+        return {}
+    from dataclasses import replace
+    return {"TTDN_SETTINGS": replace(load_settings(home), search_url=env["TTDN_SEARCH"])}
+
+
 def run_cli(home: Path, *args: str):
-    """Invoke `ttdn --home HOME ARGS…` in-process and return click's Result."""
-    return CliRunner().invoke(cli, ["--home", str(home), *args], catch_exceptions=False)
+    """Invoke `ttdn --home HOME ARGS…` in-process (on the engine under test); click's Result."""
+    return CliRunner().invoke(cli, ["--home", str(home), *args], catch_exceptions=False,
+                              env=engine_env(home) or None)
 
 
 def run_json(home: Path, *args: str):

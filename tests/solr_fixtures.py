@@ -9,10 +9,13 @@ say what to install. Test modules import what they use:
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +26,9 @@ from archive.catalog import Catalog
 from archive.settings import load_settings
 from search.solr_engine import SolrEngine
 
-__all__ = ["SolrCluster", "ClusterFailed", "start_cluster", "stop_cluster", "solr_cluster", "solr_home", "solr_engine", "solr_catalog"]
+__all__ = ["SolrCluster", "ClusterFailed", "start_cluster", "stop_cluster", "solr_cluster",
+           "solr_home", "solr_engine", "solr_catalog", "engine_for_home", "url_for_home",
+           "create_collection"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "solr-cluster.sh"
@@ -96,14 +101,84 @@ def solr_cluster(tmp_path_factory) -> SolrCluster:
     # One state folder per session: a second module importing this fixture finds the cluster
     # running (the script's start answers with it) instead of starting another.
     state_dir = tmp_path_factory.getbasetemp() / "solr-cluster"
+    # TTDN_SOLR_STATE: a cluster already running there (make solr-cluster) is used, and left up.
+    own = not os.environ.get("TTDN_SOLR_STATE")
+    state_dir = state_dir if own else Path(os.environ["TTDN_SOLR_STATE"])
     try:
-        cluster = start_cluster(state_dir, os.getpid())
+        cluster = start_cluster(state_dir, os.getpid() if own else None)
     except ClusterFailed as err:  # fail, never skip: the cluster tests must run
         pytest.fail(str(err), pytrace=False)
     print(f"\nSolr cluster up in {cluster.wall_seconds:.1f}s (JVM: "
           f"{cluster.startup_seconds}s): {cluster.search}")
     yield cluster
-    stop_cluster(state_dir)
+    if own:
+        stop_cluster(state_dir)
+
+
+def create_collection(cluster: SolrCluster, name: str, *, shards: int = 2,
+                      replicas: int = 1) -> str:
+    """A new collection of the project's configset on the cluster; its TTDN_SEARCH value.
+
+    Two shards, so global statistics and merging are exercised as on the real collection;
+    one replica each: a test home's collection needs no fail-over and starts in half the time.
+    """
+    params = urllib.parse.urlencode({"action": "CREATE", "name": name, "numShards": shards,
+                                     "replicationFactor": replicas,
+                                     "collection.configName": "ttdn", "wt": "json"})
+    with urllib.request.urlopen(f"{cluster.nodes[0]}/admin/collections?{params}",
+                                timeout=180) as reply:
+        status = json.load(reply)["responseHeader"]["status"]
+    if status != 0:
+        raise ClusterFailed(f"creating collection {name} answered status {status}")
+    return cluster.search.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_collection(cluster: SolrCluster, name: str) -> None:
+    params = urllib.parse.urlencode({"action": "DELETE", "name": name, "wt": "json"})
+    try:
+        urllib.request.urlopen(f"{cluster.nodes[0]}/admin/collections?{params}",
+                               timeout=120).close()
+    except OSError:
+        pass  # the cluster stops at the session's end anyway
+
+
+_HOMES: dict[Path, str] = {}  # test home -> the TTDN_SEARCH of its collection
+_SESSION: dict[str, SolrCluster] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _solr_for_homes(solr_cluster: SolrCluster):
+    """With --engine solr (this module registered as a plugin): homes get collections."""
+    _SESSION["cluster"] = solr_cluster
+    yield
+    for url in _HOMES.values():
+        _drop_collection(solr_cluster, url.rsplit("/", 1)[1])
+    _HOMES.clear()
+
+
+def url_for_home(home: Path) -> str:
+    """The TTDN_SEARCH of a collection of this home's own, made from its catalog at first use.
+
+    What ``--engine solr`` gives the search tests instead of the home's Whoosh index
+    (``tests.conftest``: ``open_searcher``, ``run_cli``, ``engine_config``); a home without a
+    catalog yet gets an empty collection, which its ingest then fills. Collections go at the
+    session's end.
+    """
+    home = Path(home).resolve()
+    if home not in _HOMES:
+        name = "home_" + hashlib.sha1(str(home).encode()).hexdigest()[:12]
+        url = create_collection(_SESSION["cluster"], name)
+        settings = load_settings(home)
+        if settings.catalog_path.exists():
+            with SolrEngine(url=url) as engine, Catalog(settings.catalog_path) as catalog:
+                engine.rebuild(catalog)
+        _HOMES[home] = url
+    return _HOMES[home]
+
+
+def engine_for_home(home: Path) -> SolrEngine:
+    """A SolrEngine on the home's own collection (:func:`url_for_home`)."""
+    return SolrEngine(url=url_for_home(home))
 
 
 @pytest.fixture(scope="session")

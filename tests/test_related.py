@@ -8,9 +8,8 @@ import pytest
 
 from archive.catalog import Catalog
 from archive.settings import load_settings
-from search.query import Searcher
 
-from .conftest import run_cli
+from .conftest import open_searcher, run_cli
 
 DECREE = """BỘ CÔNG AN
 Số: 69/2026/TT-BCA
@@ -76,7 +75,7 @@ def archive(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 def _related(home: Path, item_id: str, audience: str) -> list[str]:
     with Catalog(load_settings(home).catalog_path) as catalog, \
-            Searcher(load_settings(home).index_dir) as searcher:
+            open_searcher(home) as searcher:
         return [h.id for h in searcher.more_like_this(item_id, catalog, audience=audience,
                                                        limit=5).hits]
 

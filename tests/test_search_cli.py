@@ -5,6 +5,8 @@ import json
 import os
 import shutil
 
+import pytest
+
 from .conftest import run_cli, run_json
 
 HIT_KEYS = {"id", "title", "kind", "languages", "date", "access", "source", "score", "snippet",
@@ -86,6 +88,8 @@ def test_unreadable_query_is_usage_error(corpus_home):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.whoosh_only(reason="removes the Whoosh index folder; `ttdn reindex` on Solr: "
+                        "test_solr_engine.py::test_cli_and_portal_on_the_cluster")
 def test_reindex_gives_the_same_results(corpus_copy):
     before = run_json(corpus_copy, "search", "lang son")
     shutil.rmtree(corpus_copy / "index")
@@ -111,6 +115,8 @@ def test_verify_passes_then_reports_a_flipped_byte(corpus_copy):
     assert item["id"] in result.output and "damaged" in result.output
 
 
+@pytest.mark.whoosh_only(reason="removes the Whoosh index folder; on Solr: "
+                        "test_solr_engine.py::test_remove_and_index_again")
 def test_verify_notices_an_index_missing_items(corpus_copy):
     shutil.rmtree(corpus_copy / "index")
     result = run_cli(corpus_copy, "verify")

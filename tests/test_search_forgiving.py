@@ -12,10 +12,10 @@ from archive.errors import QuerySyntaxError, UsageError
 from archive.settings import load_settings
 from search.gazetteer import default_gazetteer
 from search.parse import parse_query, parse_search
-from search.query import Searcher, SearchRequest
+from search.query import SearchRequest
 from search.schema import build_schema
 
-from .conftest import REPO, run_cli
+from .conftest import REPO, open_searcher, run_cli
 from .relevance.collection import build_home
 
 SCHEMA = build_schema()
@@ -100,7 +100,7 @@ def home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def search(home):
-    searcher = Searcher(load_settings(home).index_dir)
+    searcher = open_searcher(home)  # Whoosh, or Solr with --engine solr
     with Catalog(load_settings(home).catalog_path, readonly=True) as catalog:
         yield lambda text, **options: searcher.search(SearchRequest(query=text, **options),
                                                       catalog)

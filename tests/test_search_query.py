@@ -14,8 +14,9 @@ from archive.errors import UsageError
 from archive.settings import load_settings
 from search.analyzers import fold, folded_analyzer
 from search.pages import MAX_PAGES
-from search.query import Searcher, SearchRequest, SearchResult
+from search.query import SearchRequest, SearchResult
 
+from .conftest import open_searcher
 from .relevance.collection import build_home
 
 PLAN = "scans/kh-51-ubnd-2017-lang-son.pdf"
@@ -34,7 +35,7 @@ def home(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def searcher(home):
-    found = Searcher(load_settings(home).index_dir)
+    found = open_searcher(home)  # Whoosh, or Solr with --engine solr
     yield found
     found.close()
 

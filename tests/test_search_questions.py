@@ -17,11 +17,12 @@ from archive.settings import load_settings
 from search.gazetteer import default_gazetteer
 from search.index import rebuild_index
 from search.parse import parse_query, parse_search
-from search.query import Searcher, SearchRequest
+from search.query import SearchRequest
 from search.question import is_function_word
 from search.relax import minimum_should_match
 from search.schema import build_schema
 
+from .conftest import open_searcher
 from .relevance.collection import build_home
 
 SCHEMA = build_schema()
@@ -36,7 +37,7 @@ def collection(tmp_path_factory):
     """A searcher and catalog over the evaluation collection."""
     home = build_home(tmp_path_factory.getbasetemp())
     settings = load_settings(home)
-    searcher = Searcher(settings.index_dir)
+    searcher = open_searcher(home)  # Whoosh, or Solr with --engine solr
     with Catalog(settings.catalog_path, readonly=True) as catalog:
         yield searcher, catalog
     searcher.close()
@@ -66,7 +67,7 @@ def small_home(tmp_path: Path, texts: dict[str, tuple[str, str]],
 def ranked(home: Path, text: str, audience: str = "staff") -> list[str]:
     """Item ids of the hits for `text`, best first."""
     settings = load_settings(home)
-    with Searcher(settings.index_dir) as searcher, \
+    with open_searcher(home) as searcher, \
             Catalog(settings.catalog_path, readonly=True) as catalog:
         request = SearchRequest(query=text, limit=10, suggest=False, audience=audience)
         result = searcher.search(request, catalog)
@@ -234,7 +235,7 @@ def test_autocomplete_never_offers_a_place_only_hidden_items_name(tmp_path):
         "leaflet": ("Tờ gấp", "Lạng Sơn, cửa ngõ giao thương."),
         "secret": ("Biên bản", "Đoàn công tác huyện Cao Lộc, thành phố Lạng Sơn."),
     }, restricted=("secret",))
-    with Searcher(load_settings(home).index_dir) as searcher:
+    with open_searcher(home) as searcher:
         def terms(typed: str, audience: str) -> list[str]:
             return searcher.autocomplete(typed, audience=audience)["terms"]
         assert terms("lang s", "public")[0] == "Lạng Sơn"

@@ -177,7 +177,8 @@ def test_page_hits_name_their_pages(solr_engine, solr_catalog, ids):
 # -- access: nothing internal or restricted reaches the public ----------------------------------
 
 def test_hidden_word_never_reaches_the_public(solr_engine, solr_catalog, ids):
-    """Results, totals, facets, autocomplete and similar items: the public sees none of it."""
+    """Results, totals, facets, autocomplete and similar items: the public sees none of it
+    (did-you-mean and typo expansion: the next test)."""
     public = _search(solr_engine, solr_catalog, HIDDEN_WORD, audience="public")
     assert public.total == 0 and public.hits == []
     assert all(not values for values in public.facets.values())
@@ -187,6 +188,58 @@ def test_hidden_word_never_reaches_the_public(solr_engine, solr_catalog, ids):
         {"titles": [], "terms": []}
     staff_terms = solr_engine.autocomplete(HIDDEN_WORD[:7], audience="staff")["terms"]
     assert any(HIDDEN_WORD in t for t in staff_terms)
+
+
+def test_did_you_mean_and_typos_never_tell_what_hidden_items_hold(solr_engine, solr_catalog,
+                                                                   ids):
+    """A misspelt hidden word: for the public no widened match, no suggestion, no count;
+    staff get both (the typo expansion finds the internal item, did-you-mean the word)."""
+    typo = HIDDEN_WORD[:-2] + HIDDEN_WORD[-1]  # one letter dropped: one edit
+    public = _search(solr_engine, solr_catalog, typo, audience="public")
+    assert (public.total, public.hits, public.suggestion) == (0, [], None)
+    assert all(not values for values in public.facets.values())
+    sentence = _search(solr_engine, solr_catalog, f"kế hoạch {typo}", audience="public")
+    assert sentence.suggestion is None and ids["secret"] not in _ids(sentence)
+    staff = _search(solr_engine, solr_catalog, typo, audience="staff")
+    assert ids["secret"] in _ids(staff) and staff.suggestion == HIDDEN_WORD
+    assert staff.hits[0].snippet and "<mark>" in staff.hits[0].snippet
+
+
+def test_typos_and_did_you_mean_from_visible_words(solr_engine, solr_catalog, ids):
+    """"Lạng Sơnn" is corrected with its tones and its capital; the typo still finds the plan."""
+    result = _search(solr_engine, solr_catalog, "Lạng Sơnn", audience="public", limit=50)
+    assert result.suggestion == "Lạng Sơn"
+    assert ids["public"] in _ids(result)
+    assert _search(solr_engine, solr_catalog, "Lạng Sơn", audience="public").suggestion is None
+
+
+def test_a_search_of_known_words_asks_no_more_of_solr(solr_engine, solr_catalog):
+    """Known words are checked inside the search's own request: one for the matches, one
+    for the shown items' pages; an unknown word adds its neighbours' counts and a re-search."""
+    calls: list[str] = []
+    inner = solr_engine.client.request
+
+    def counting(path, **kwargs):
+        calls.append(path)
+        return inner(path, **kwargs)
+
+    solr_engine.client.request = counting
+    try:
+        _search(solr_engine, solr_catalog, "kế hoạch triển lãm", audience="public")
+        known = len(calls)
+        calls.clear()
+        _search(solr_engine, solr_catalog, "kế hoạch triển lãmm", audience="public")
+        unknown = len(calls)
+    finally:
+        solr_engine.client.request = inner
+    assert known == 2 and unknown <= 5, (known, unknown)
+
+
+def test_a_literal_place_name_ranks_first(solr_engine, solr_catalog, ids):
+    """谅山 written in the leaflet puts it above items found through Lạng Sơn, its other name."""
+    result = _search(solr_engine, solr_catalog, "谅山", limit=50)
+    assert "谅山" in result.expansions and _ids(result)[0] == ids["leaflet"]
+    assert ids["public"] in _ids(result)  # found through "Lạng Sơn", ranked below
 
 
 def test_public_counts_public_items_only(solr_engine, solr_catalog):
@@ -224,11 +277,15 @@ def test_autocomplete_titles_and_terms(solr_engine, solr_catalog):
 
 # -- writing and hosts ---------------------------------------------------------------------------
 
-def test_remove_and_index_again(solr_engine, solr_catalog, ids):
-    """remove_items takes an item and its pages out; index_items brings them back."""
+def test_remove_and_index_again(solr_engine, solr_home, solr_catalog, ids):
+    """remove_items takes an item and its pages out (`ttdn verify` says it is missing);
+    index_items brings them back."""
     item_id = ids["translation"]
     removed = solr_engine.remove_items([item_id])
     assert removed >= 1 and item_id not in solr_engine.indexed_item_ids()
+    report = verify_archive(load_settings(solr_home), solr_engine)
+    assert any(item_id in p and "not in the index" in p for p in report.problems), \
+        report.problems
     version = solr_catalog.db.execute("SELECT version FROM items WHERE id = ?",
                                       (item_id,)).fetchone()[0]
     assert solr_engine.index_items(solr_catalog, [(item_id, version)]) == 1
@@ -285,9 +342,11 @@ def _replicas_active(cluster) -> tuple[int, int]:
 
 
 def test_a_node_stops_mid_run(solr_cluster, solr_engine, solr_catalog, ids):
-    """Searches from two threads while node 1 stops: 0 errors; an item indexed meanwhile is
-    found; node 1 starts again and every replica is active once more."""
+    """Searches (and corrections of a typo) from two threads while node 1 stops: 0 errors;
+    an item indexed meanwhile is found; node 1 starts again and every replica is active."""
     request = SearchRequest(query="51/KH-UBND", audience="public")
+    # A misspelt word takes the longest path (its neighbours, pairs, the search again).
+    typo = SearchRequest(query="Lạng Sơnn", audience="public")
     answers, errors, stop = [], [], threading.Event()
 
     def searching() -> None:
@@ -295,6 +354,7 @@ def test_a_node_stops_mid_run(solr_cluster, solr_engine, solr_catalog, ids):
             try:
                 found = solr_engine.search(request, solr_catalog)
                 answers.append([h.id for h in found.hits][:1] == [ids["public"]])
+                answers.append(solr_engine.search(typo, solr_catalog).suggestion == "Lạng Sơn")
             except Exception as err:  # noqa: BLE001 - every failure counts
                 errors.append(repr(err))
 

@@ -17,7 +17,7 @@ from archive.settings import load_settings
 from archive.users import Users
 from web import create_app
 
-from .conftest import run_cli
+from .conftest import engine_config, run_cli
 
 __all__ = ["PASSWORD", "ACCOUNTS", "XSS_TITLE", "XSS_TEXT", "HIDDEN_WORD", "web_home", "ids",
            "web_app", "client", "private_home", "private_app", "login", "form_fields",
@@ -124,7 +124,8 @@ def ids(web_home: Path) -> dict[str, str]:
 def make_app(home: Path, **config):
     """A test app on `home` (CSRF stays on: tests send the token as a browser would)."""
     return create_app({"TESTING": True, "TTDN_HOME": str(home), "SECRET_KEY": "test-only-key",
-                       "THROTTLE_DB": ":memory:", **config})  # no lockouts shared across tests
+                       "THROTTLE_DB": ":memory:", **engine_config(home),
+                       **config})  # no lockouts shared across tests
 
 
 @pytest.fixture(scope="session")

@@ -52,7 +52,17 @@ def search():
     if req.kind and req.kind not in KINDS:
         # The description lists the kinds; a typo must not read as "no such items".
         raise UsageError(f"unknown kind {req.kind!r}; use one of {', '.join(KINDS)}")
-    return jsonify(get_engine().search(req, get_read_catalog()).to_dict())
+    engine = get_engine()
+    if not hasattr(engine, "search_body"):  # an engine without the result cache
+        return jsonify(engine.search(req, get_read_catalog()).to_dict())
+    # Serialized once per cached answer: a repeated search costs a lookup, not a dump.
+    body = engine.search_body(req, get_read_catalog(), _json_bytes)
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+
+def _json_bytes(result) -> bytes:
+    """The bytes jsonify would send for this result (the app's JSON settings)."""
+    return current_app.json.response(result.to_dict()).get_data()
 
 
 @bp.get("/suggest")

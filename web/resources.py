@@ -13,6 +13,7 @@ from archive.store import ObjectStore
 from archive.users import Users
 from search.access import may_see
 from search.engine import SearchEngine, open_engine
+from search.result_cache import CachingEngine
 
 __all__ = ["init_resources", "settings", "get_catalog", "get_read_catalog", "get_engine",
            "get_store", "get_users", "audience", "visible_item"]
@@ -76,7 +77,9 @@ def get_engine() -> SearchEngine:
     if state["engine"] is None:
         with state["lock"]:  # waitress threads may all arrive at once on the first request
             if state["engine"] is None:
-                state["engine"] = open_engine(settings())
+                state["engine"] = CachingEngine(  # repeated reads: search/result_cache.py
+                    open_engine(settings()), settings().catalog_path,
+                    size=current_app.config.get("SEARCH_CACHE_SIZE", settings().search_cache))
     return state["engine"]
 
 
