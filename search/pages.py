@@ -89,6 +89,10 @@ class PageMatcher:
     def _positions(self, field: str, text: str) -> list[int]:
         if self._all is None:
             return self.reader.positions(field, text, self._doc)
+        # Read for every document at the first ask; later asks of the same word are lookups.
+        key = (field, text, self._doc)
+        if key in self._memo:
+            return self._memo[key] or []
         return positions_of(self._searcher, field, text, self._all, self._memo).get(self._doc, [])
 
     def _page_of(self, position: int) -> int | None:

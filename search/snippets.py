@@ -13,6 +13,8 @@ search's time.)
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
@@ -41,11 +43,12 @@ _Span = tuple[int, int, object]
 def _fold_table() -> dict[int, str]:
     """One-character folds of Latin letters (and lowercasing), so a folded copy keeps offsets."""
     table = dict(_DASHES)
-    for cp in range(0x00C0, 0x2000):
-        char = chr(cp)
-        folded = fold(char)
+    # Folded in one call (a line each: nothing composes or reorders across a newline), as each
+    # character alone would be: a fold per character cost ~40 ms of every process's start.
+    chars = [chr(cp) for cp in range(0x00C0, 0x2000)]
+    for char, folded in zip(chars, fold("\n".join(chars)).split("\n")):
         if len(folded) == 1 and folded != char:
-            table[cp] = folded
+            table[ord(char)] = folded
     return table
 
 
@@ -55,10 +58,13 @@ def _as_sequence(table: dict[int, str]) -> str:
     ``str.translate`` looks a string up twice as fast as a dict; code points past its end
     are left as they are, as missing keys of the dict are.
     """
-    chars = [chr(cp) for cp in range(max(table) + 1)]
-    for cp, char in table.items():
-        chars[cp] = char
-    return "".join(chars)
+    codec = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+    identity = array("I", range(max(table) + 1)).tobytes().decode(codec, "surrogatepass")
+    pieces, at = [], 0
+    for cp in sorted(table):
+        pieces += [identity[at:cp], table[cp]]
+        at = cp + 1
+    return "".join(pieces) + identity[at:]
 
 
 _FOLD_TABLE = _as_sequence(_fold_table())
@@ -93,53 +99,30 @@ def _lower_dashes(text: str) -> str:
 # -- finding the marks ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)
-def _words_re(words: frozenset[tuple[str, bool]]) -> re.Pattern | None:
-    """Any of the folded (word, is_prefix), whole (CJK ones anywhere: inside longer runs)."""
-    parts = []
-    for word, prefix in sorted(words, key=lambda wp: -len(wp[0])):
-        if is_wide(word):
-            parts.append(re.escape(word))
-        else:
-            tail = r"\w*" if prefix else ""
-            parts.append(rf"(?<!\w){re.escape(word)}{tail}(?!\w)")
-    # In a lookahead, so that overlapping matches (谅山, 山省) are all found.
-    return re.compile(f"(?=({'|'.join(parts)}))") if parts else None
-
-
 def _word_keys(marks: Marks) -> frozenset[tuple[str, bool]]:
     return frozenset((fold(w), a.prefix) for c in marks.clauses for a in c.alternatives
                      for w in a.words)
 
 
-_WORD = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=256)
-def _whole_words(words: frozenset[tuple[str, bool]]) -> bool:
-    """Whether every word is one run of word characters, not CJK (found by reading words)."""
-    return all(_WORD.fullmatch(word) and not is_wide(word) for word, _ in words)
-
-
 def _pieces(folded: str, words: frozenset[tuple[str, bool]]) -> list[tuple[int, str]]:
     """(start, matched text) of each place one of the words (or prefixes) occurs, in order.
 
-    Words that are whole runs of word characters can only match a whole word of the text
-    (``_words_re`` puts them between word boundaries): each is found with ``str.find`` and
-    its boundaries checked, several times faster than trying the pattern at every character.
-    Otherwise (CJK, document numbers with ``/`` or ``-``) the pattern is tried.
+    Each word is found with ``str.find`` and its boundaries checked: a Latin word or number
+    stands whole (no letter, digit or ``_`` on either side; a prefix runs on to the word's
+    end), a CJK one matches anywhere, inside longer runs too. Where several words start at
+    the same place, the longest typed word wins. (A pattern of all the words in a lookahead,
+    tried at every character, found the same at several times the cost.)
     """
-    if not _whole_words(words):
-        pattern = _words_re(words)
-        return [(m.start(), m.group(1)) for m in pattern.finditer(folded)]
     ends: dict[int, int] = {}
     size = len(folded)
-    for word, prefix in words:
+    for word, prefix, wide in _longest_first(words):
         at = folded.find(word)
         while at != -1:
-            if at == 0 or not _is_word(folded[at - 1]):
+            if (wide or at == 0 or not _is_word(folded[at - 1])) and at not in ends:
                 end = at + len(word)
-                if prefix:
+                if wide:
+                    ends[at] = end
+                elif prefix:
                     while end < size and _is_word(folded[end]):
                         end += 1
                     ends[at] = end
@@ -147,6 +130,13 @@ def _pieces(folded: str, words: frozenset[tuple[str, bool]]) -> list[tuple[int, 
                     ends[at] = end
             at = folded.find(word, at + 1)
     return [(at, folded[at:ends[at]]) for at in sorted(ends)]
+
+
+@lru_cache(maxsize=256)
+def _longest_first(words: frozenset[tuple[str, bool]]) -> tuple[tuple[str, bool, bool], ...]:
+    """(word, is_prefix, is_CJK) of each word, the longest first."""
+    return tuple((word, prefix, is_wide(word))
+                 for word, prefix in sorted(words, key=lambda wp: -len(wp[0])))
 
 
 def _is_word(char: str) -> bool:
