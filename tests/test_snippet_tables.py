@@ -53,3 +53,12 @@ def test_words_are_found_where_the_pattern_finds_them():
         text = "".join(rng.choice(alphabet + [" " + rng.choice(vocabulary) + " "])
                        for _ in range(rng.randint(0, 40)))
         assert snippets._pieces(text, words) == _reference(text, words), (text, words)
+
+
+def test_folded_copy_through_numpy_is_the_translated_text():
+    import numpy  # noqa: F401 - loaded, so the array path is taken
+
+    texts = ["Lạng Sơn – ĐÔNG ĐĂNG", "", "ΟΔΟΣ İstanbul ǅ", "谅山 서울 \U00020001 \ud800 x",
+             "".join(map(chr, range(0xA0, 0x2100))) + "\uff0d\ufe58"]
+    for text in texts:
+        assert snippets._folded_copy(text) == snippets._same_length(text, snippets._FOLD_TABLE)
