@@ -87,19 +87,26 @@ def _same_length(text: str, table: dict[int, str] | str) -> str:
 
 
 _fold_array = None  # _FOLD_TABLE as a numpy array of code points, made on first use
+# Pages folded by str.translate before numpy is imported for it: by then translate has cost
+# about what importing numpy does (~0.1 s), so a long-lived process gains and a one-shot
+# search (a few dozen pages) never pays the import.
+_TRANSLATED_BEFORE_NUMPY = 1500
+_translated = 0
 
 
 def _folded_copy(text: str) -> str:
-    """``_same_length(text, _FOLD_TABLE)``; through numpy when a process has loaded it.
+    """``_same_length(text, _FOLD_TABLE)``, through numpy once a process has loaded it.
 
     ``str.translate`` looks each character up one by one (~60 ns); a lookup in an array of
-    the table's code points does a page three times faster. A one-shot search does not load
-    numpy for this (~0.1 s): it keeps ``translate``.
+    the table's code points does a page three times faster.
     """
+    global _fold_array, _translated
     numpy = sys.modules.get("numpy")
+    if numpy is None and _translated >= _TRANSLATED_BEFORE_NUMPY:
+        import numpy
     if numpy is None or not text:
+        _translated += 1
         return _same_length(text, _FOLD_TABLE)
-    global _fold_array
     if _fold_array is None:
         _fold_array = numpy.frombuffer(_FOLD_TABLE.encode(_UTF32, "surrogatepass"),
                                        dtype=numpy.uint32)

@@ -62,3 +62,16 @@ def test_folded_copy_through_numpy_is_the_translated_text():
              "".join(map(chr, range(0xA0, 0x2100))) + "\uff0d\ufe58"]
     for text in texts:
         assert snippets._folded_copy(text) == snippets._same_length(text, snippets._FOLD_TABLE)
+
+
+def test_numpy_is_imported_for_folding_only_once_translate_has_cost_as_much():
+    import subprocess
+    import sys
+
+    probe = ("import sys; from search import snippets\n"
+             "for _ in range({n}): snippets._folded_copy('Lạng Sơn')\n"
+             "print('numpy' in sys.modules)")
+    for n, loaded in ((10, "False"), (snippets._TRANSLATED_BEFORE_NUMPY + 1, "True")):
+        out = subprocess.run([sys.executable, "-c", probe.format(n=n)], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        assert out == loaded
