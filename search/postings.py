@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterator
+from threading import Lock
 from weakref import WeakKeyDictionary
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -40,21 +41,68 @@ def _blocks(matcher) -> Iterator[tuple]:
         matcher._next_block()  # noqa: SLF001
 
 
+# Decoded blocks kept (a segment's postings file is never rewritten): a common word's blocks
+# are unpickled and delta-decoded once, not once per search that reads them (a third of a
+# phrase or document-number search's time went to that). One LRU for every segment; a file's
+# entries are keyed by a token that lives as long as the file does, so they age out after it.
+_FILE_TOKENS: WeakKeyDictionary = WeakKeyDictionary()  # postings file -> its token
+_DECODED: OrderedDict = OrderedDict()  # (token, block offset) -> [data, ids, weights, values, size]
+# What is kept, counted as each block's bytes on disk: decoded, a block takes ~4-5 times that
+# (positions as bytes objects, ids as ints), so ~100 MB a process at most.
+_DECODED_DISK_BYTES = 24 << 20
+_decoded_bytes = 0
+_DECODED_LOCK = Lock()
+_DATA, _IDS, _WEIGHTS, _VALUES, _SIZE = range(5)
+
+
+def _decoded(m) -> list:
+    """The block's decoded parts ([data, ids, weights, values], None until read), shared."""
+    global _decoded_bytes
+    postfile = m._postfile  # noqa: SLF001
+    with _DECODED_LOCK:
+        token = _FILE_TOKENS.get(postfile)
+        if token is None:
+            token = _FILE_TOKENS[postfile] = object()
+        key = (token, m._dataoffset)  # noqa: SLF001
+        parts = _DECODED.get(key)
+        if parts is not None:
+            _DECODED.move_to_end(key)
+            return parts
+        size = m._nextoffset - m._dataoffset  # noqa: SLF001
+        parts = _DECODED[key] = [None, None, None, None, size]
+        _decoded_bytes += size
+        while _decoded_bytes > _DECODED_DISK_BYTES and len(_DECODED) > 1:
+            _decoded_bytes -= _DECODED.popitem(last=False)[1][_SIZE]
+        return parts
+
+
+def _read(m, part: int, attribute: str, read) -> object:
+    """One decoded part of the matcher's current block, from the kept block when read before."""
+    parts = _decoded(m)
+    if parts[part] is None:
+        if m._data is None and parts[_DATA] is not None:  # noqa: SLF001
+            m._data = parts[_DATA]  # noqa: SLF001
+        read()
+        parts[_DATA], parts[part] = m._data, getattr(m, attribute)  # noqa: SLF001
+    setattr(m, attribute, parts[part])
+    return parts[part]
+
+
 def _block_ids(m) -> tuple:
     if m._ids is None:  # noqa: SLF001
-        m._read_ids()  # noqa: SLF001
+        return _read(m, _IDS, "_ids", m._read_ids)  # noqa: SLF001
     return m._ids  # noqa: SLF001
 
 
 def _block_weights(m):
     if m._weights is None:  # noqa: SLF001
-        m._read_weights()  # noqa: SLF001
+        return _read(m, _WEIGHTS, "_weights", m._read_weights)  # noqa: SLF001
     return m._weights  # noqa: SLF001
 
 
 def _block_values(m):
     if m._values is None:  # noqa: SLF001
-        m._read_values()  # noqa: SLF001
+        return _read(m, _VALUES, "_values", m._read_values)  # noqa: SLF001
     return m._values  # noqa: SLF001
 
 
