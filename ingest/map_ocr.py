@@ -3,8 +3,9 @@
 A map's lettering is scattered (place names, contour values, a legend) and small, so Tesseract
 reads it with `--psm 11` (sparse text) at about 300 dpi: a 400-600 dpi scan is brought down to
 that, never below, since map print of 6 pt is still ~25 px high there. The sheet is cut into
-overlapping tiles of a size Tesseract reads in a few seconds; a word is kept from the tile whose
-core holds its centre, so words on a seam are read once. The whole sheet has the job's time
+overlapping tiles of a size Tesseract reads in a few seconds, as many at a time as OCR may use
+cores (``TTDN_JOBS``); a word is kept from the tile whose core holds its centre, so words on a
+seam are read once. The whole sheet has the job's time
 budget: tiles left when it runs out are skipped and the page says so in its log.
 
 The lines read, with their boxes in the original image's pixels, go to a sidecar JSON under the
@@ -19,6 +20,7 @@ import json
 import logging
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -75,23 +77,42 @@ def read_map(job: OcrJob, image: Image.Image, *, dpi: int | None, timeout: float
     if scale != 1.0:
         grey = grey.resize((round(grey.width * scale), round(grey.height * scale)),
                            Image.BILINEAR, reducing_gap=2.0)
-    regions: list[Region] = []
     tiles = _tiles(grey.width, grey.height)
-    read = 0
-    for core in tiles:
+
+    def read_tile(core) -> list[Region] | None:
         left = timeout - (time.monotonic() - started)
         if left < 5:
-            log.warning("%s: map OCR stopped after %d of %d tiles (time limit %g s)",
-                        job.path, read, len(tiles), timeout)
-            break
-        regions += _read_tile(grey, core, lang=job.lang, timeout=left, scale=scale)
-        read += 1
+            return None  # tiles start in reading order: every later one is skipped too
+        return _read_tile(grey, core, lang=job.lang, timeout=left, scale=scale)
+
+    found = _in_parallel(read_tile, tiles)
+    read = sum(1 for tile in found if tile is not None)
+    if read < len(tiles):
+        log.warning("%s: map OCR stopped after %d of %d tiles (time limit %g s)",
+                    job.path, read, len(tiles), timeout)
+    regions = [region for tile in found if tile for region in tile]
     text = normalize_text("\n".join(r.text for r in regions))
     confidences = [r.confidence for r in regions if r.confidence >= 0]
     _save_regions(job, regions, size=image.size, complete=read == len(tiles))
     return PageText(n=job.n, text=text + ("\n" if text else ""), origin="ocr",
                     confidence=round(sum(confidences) / len(confidences), 2) if confidences
                     else None, language=None)
+
+
+def _in_parallel(read_tile, tiles: list) -> list:
+    """`read_tile` of each tile, in order, a Tesseract per core at a time.
+
+    One sheet is one OCR job, so one worker process: its tiles read one after the other left
+    the other cores idle while a 500 Mpx map took minutes. A tile that fails stops the sheet
+    (the tiles not yet started are dropped), as reading them in turn did.
+    """
+    workers = max(1, min(len(tiles), load_settings().jobs))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="map-tile")
+    try:
+        futures = [pool.submit(read_tile, core) for core in tiles]
+        return [future.result() for future in futures]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read_tile(grey: Image.Image, core: tuple[int, int, int, int], *, lang: str,
