@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .analyzers import exact_analyzer, fold, normalize_label
@@ -40,6 +40,7 @@ class Place:
         return self.names[0]
 
 
+@lru_cache(maxsize=4096)  # every name of a place expanded, at every query that names it
 def name_tokens(text: str) -> tuple[str, ...]:
     """A name or typed words as query tokens: lowercase NFC words, CJK bigrams.
 
@@ -77,7 +78,7 @@ class Gazetteer:
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))  # longest name first
 
-    @property
+    @cached_property  # asked for at every word of every query: the names do not change
     def longest(self) -> int:
         """The most tokens any name has."""
         return max((len(t) for entries in self._by_first.values() for t, _ in entries), default=0)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from array import array
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
@@ -33,6 +35,8 @@ _ELLIPSIS = "…"
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
 # Form leaders and OCR'd dot rows ("……….", ". . . ."), and ellipses with only spaces between.
 _LEADERS = re.compile(r"(?:[.…](?:\s?[.…]){2,}|…)(?:\s*(?:[.…](?:\s?[.…]){2,}|…))*")
+# In every match of _LEADERS (two dots or an ellipsis): a page without it is not searched.
+_TWO_DOTS = re.compile(r"\.\s?\.")
 _GAP = re.compile(r"(?:[^\w]|_){0,6}")  # what may separate the words of a phrase or run
 # Dash and slash look-alikes, as the analyzers read them (one character for one).
 _DASHES = {ord(c): "-" for c in "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
@@ -201,12 +205,16 @@ def _lookup(marks: Marks) -> tuple[frozenset, tuple[_Key, ...], dict[str, list[_
     return _word_keys(marks), wanted, whole, prefixes
 
 
-def _occurrences(text: str, marks: Marks) -> dict[_Key, list[tuple[int, int]]]:
-    """Where each (word, exact, prefix) of the marks occurs, in text order."""
+def _occurrences(text: str, marks: Marks, page: _Page | None = None
+                 ) -> dict[_Key, list[tuple[int, int]]]:
+    """Where each (word, exact, prefix) of the marks occurs, in text order.
+
+    `page`: the text's prepared copies (``_Page``), kept between searches."""
     keys, wanted, whole, prefixes = _lookup(marks)
     if not keys:
         return {}
-    folded, lower = _folded_copy(text), None
+    folded = page.folded() if page is not None else _folded_copy(text)
+    lower = None
     found: dict[_Key, list[tuple[int, int]]] = {key: [] for key in wanted}
     for start, piece in _pieces(folded, keys):
         end = start + len(piece)
@@ -217,7 +225,8 @@ def _occurrences(text: str, marks: Marks) -> dict[_Key, list[tuple[int, int]]]:
         for key in found_keys:
             word, exact, prefix = key
             if exact:
-                lower = lower if lower is not None else _lower_dashes(text)
+                if lower is None:
+                    lower = page.lower() if page is not None else _lower_dashes(text)
                 seen = lower[start:end]
                 if not (seen.startswith(word) if prefix else seen == word):
                     continue
@@ -255,9 +264,11 @@ def _alternative_spans(text: str, alt: Alternative, occ) -> list[tuple[int, int]
     return _chains(text, [occ.get((w, alt.exact, alt.prefix), []) for w in alt.words])
 
 
-def find_marks(text: str, marks: Marks) -> list[_Span]:
-    """Merged (start, end, clause key) of what to mark in `text`, in text order."""
-    occ = _occurrences(text, marks)
+def find_marks(text: str, marks: Marks, page: _Page | None = None) -> list[_Span]:
+    """Merged (start, end, clause key) of what to mark in `text`, in text order.
+
+    `page`: the text's prepared copies (``_Page``, whose ``text`` is `text`), if at hand."""
+    occ = _occurrences(text, marks, page)
     spans: list[_Span] = []
     in_runs: set[int] = set()
     for number, run in enumerate(marks.runs):
@@ -344,11 +355,11 @@ def make_snippet(text: str, words: Marks | Iterable[str], analyzer=None) -> str:
     >>> make_snippet("Họ ………… tên ……", {"ten"})
     'Họ … <mark>tên</mark> …'
     """
-    # One line (OCR line breaks mean nothing here), form leaders as one ellipsis each.
-    text = " ".join(_LEADERS.sub(_ELLIPSIS, text).split())
+    page = _one_line(text)
+    text = page.text
     if not text:
         return ""
-    spans = find_marks(text, _as_marks(words))
+    spans = find_marks(text, _as_marks(words), page)
     begin, end = best_window(text, spans)
     body = _marked(text, spans, begin, end)
     if begin and not text[begin:end].startswith(_ELLIPSIS):
@@ -356,6 +367,62 @@ def make_snippet(text: str, words: Marks | Iterable[str], analyzer=None) -> str:
     if end < len(text) and not text[begin:end].rstrip().endswith(_ELLIPSIS):
         body = f"{body} {_ELLIPSIS}"
     return body
+
+
+class _Page:
+    """A page's text as snippets read it, and its folded and lowercased copies once needed."""
+
+    __slots__ = ("text", "_folded", "_lower")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+        self._lower: str | None = None
+
+    def folded(self) -> str:
+        """``_folded_copy(text)``: tones folded, lowercased, one character per character."""
+        if self._folded is None:  # two threads may both fold: the same string either way
+            self._folded = _folded_copy(self.text)
+        return self._folded
+
+    def lower(self) -> str:
+        """``_lower_dashes(text)``: lowercased, dash look-alikes as ``-`` and ``/``."""
+        if self._lower is None:
+            self._lower = _lower_dashes(self.text)
+        return self._lower
+
+
+# Pages prepared for snippets, by their text as the catalog holds it: a results page makes
+# snippets from a few dozen pages, and making one line of a page, shrinking its leaders and
+# folding it cost more than finding the query's words in it. The same pages come back
+# (common words, the next page of results, the HTML page and the API asking alike); the text
+# itself is the key, so an edited page is prepared anew. Bounded by characters held.
+_PAGES_KEPT_CHARS = 2_000_000  # a text and up to 3 copies: ~500 pages of 1,000 chars, ~4 MB
+_pages: OrderedDict[str, _Page] = OrderedDict()
+_pages_chars = 0
+_pages_lock = threading.Lock()
+
+
+def _one_line(raw: str) -> _Page:
+    """The page as one line (OCR line breaks mean nothing here), leaders as one ellipsis each."""
+    global _pages_chars
+    with _pages_lock:
+        page = _pages.get(raw)
+        if page is not None:
+            _pages.move_to_end(raw)
+            return page
+    text = _LEADERS.sub(_ELLIPSIS, raw) if "…" in raw or _TWO_DOTS.search(raw) else raw
+    page = _Page(" ".join(text.split()))
+    if 3 * len(page.text) + len(raw) > _PAGES_KEPT_CHARS // 8:
+        return page  # a huge page would push out dozens of others
+    with _pages_lock:
+        if raw not in _pages:
+            _pages[raw] = page
+            _pages_chars += len(raw) + 3 * len(page.text)  # the copies it may come to hold
+            while _pages_chars > _PAGES_KEPT_CHARS:
+                old_raw, old = _pages.popitem(last=False)
+                _pages_chars -= len(old_raw) + 3 * len(old.text)
+    return page
 
 
 def mark_text(text: str, words: Marks | Iterable[str]) -> str:

@@ -5,8 +5,11 @@ controlled vocabulary (document types), which name things too.
 """
 from __future__ import annotations
 
-from flask_babel import get_locale
+from weakref import WeakKeyDictionary
+
 from flask_babel import lazy_gettext as _l
+
+from .i18n import interface_locale, translations
 
 __all__ = ["DUBLIN_CORE", "FIELD_LABELS", "KIND_LABELS", "ACCESS_LABELS", "ORIGIN_LABELS",
            "ACTION_LABELS", "ROLE_LABELS", "SORT_LABELS", "FACET_LABELS", "DETAIL_LABELS",
@@ -100,16 +103,42 @@ _TABLES = {"field": FIELD_LABELS, "kind": KIND_LABELS, "access": ACCESS_LABELS,
            "facet": FACET_LABELS, "detail": DETAIL_LABELS, "doc_type": DOC_TYPE_LABELS}
 
 
+# Names already translated, per gettext catalog (one per interface language): a results page
+# names dozens of kinds, facets and languages, and Flask-Babel's lookup of a lazy string costs
+# ~30 µs each time. A catalog stands for one locale, so it keys the language names too.
+_NAMED: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _named() -> dict:
+    catalog = translations()
+    found = _NAMED.get(catalog)
+    if found is None:
+        found = _NAMED.setdefault(catalog, {})
+    return found
+
+
 def label(table: str, key: str) -> str:
     """The interface name of `key` in one of the tables; an unknown key shows as itself."""
     found = _TABLES[table].get(key)
-    return str(found) if found is not None else key
+    if found is None:
+        return key
+    named = _named()
+    text = named.get((table, key))
+    if text is None:
+        text = named[table, key] = str(found)
+    return text
 
 
 def language_name(code: str) -> str:
     """A language code's name in the interface language (`zh` → "Tiếng Trung" in Vietnamese)."""
-    name = get_locale().languages.get(code) if code else None
-    return name[:1].upper() + name[1:] if name else code
+    if not code:
+        return code
+    named = _named()
+    shown = named.get(("language", code))
+    if shown is None:
+        name = interface_locale().languages.get(code)
+        shown = named["language", code] = name[:1].upper() + name[1:] if name else code
+    return shown
 
 
 def field_groups(fields: list[str]) -> tuple[list[str], list[str]]:
