@@ -14,6 +14,7 @@ through a variant only (see ``query.py``).
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from types import MappingProxyType
 
@@ -57,4 +58,11 @@ def scaled(query: Query, factor: float) -> Query:
     """
     if not query.is_leaf():
         return query.apply(lambda child: scaled(child, factor))
-    return query.with_boost(query.boost * factor)
+    # A shallow copy, its lists copied (a phrase's words): Whoosh's with_boost deep-copies the
+    # leaf, the dearest step of expanding a place name into its other names.
+    leaf = copy.copy(query)
+    for name, value in vars(leaf).items():
+        if isinstance(value, list):
+            setattr(leaf, name, list(value))
+    leaf.boost = query.boost * factor
+    return leaf
