@@ -42,8 +42,8 @@ class PositionReader:
         sub, offset = self.leaves[leaf]
         local, key = docnum - offset, (leaf, field, text)
         matcher = self._postings.get(key, False)
-        if matcher is False or (matcher is not None and matcher.is_active()
-                                and matcher.id() > local):
+        if matcher is False or (matcher is not None and (not matcher.is_active()
+                                                         or matcher.id() > local)):
             try:
                 matcher = sub.reader().postings(field, text)
             except TermNotFound:

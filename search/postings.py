@@ -142,34 +142,45 @@ def block_entries(reader, field: str, text: str) -> Iterator[tuple[list[int], li
 def positions_in(reader, field: str, text: str, wanted: list[int]) -> dict[int, list[int]]:
     """The term's positions in each of these local docnums (ascending) that holds it."""
     out: dict[int, list[int]] = {}
-    matcher, deleted = _leaf(reader, field, text)
-    if matcher is None or not wanted:
+    if not wanted:
         return out
     decode = reader.schema[field].format.decode_positions
-    if type(matcher) is not W3LeafMatcher:
-        wanted_set = set(wanted)
-        while matcher.is_active():
-            if matcher.id() in wanted_set and matcher.id() not in deleted:
-                out[matcher.id()] = decode(matcher.value())
-            matcher.next()
-        return out
-    last_ids, offsets = _directory(reader, field, text, matcher)
+    kept = _DIRECTORIES.get(reader)
+    found = kept.get((field, text)) if kept is not None else None
+    if found is not None:  # looked up before: the term's matcher and blocks are at hand
+        kept.move_to_end((field, text))
+        last_ids, offsets, matcher, deleted = found
+    else:
+        matcher, deleted = _leaf(reader, field, text)
+        if matcher is None:
+            return out
+        if type(matcher) is not W3LeafMatcher:
+            wanted_set = set(wanted)
+            while matcher.is_active():
+                if matcher.id() in wanted_set and matcher.id() not in deleted:
+                    out[matcher.id()] = decode(matcher.value())
+                matcher.next()
+            return out
+        last_ids, offsets = _directory(reader, field, text, matcher, deleted)
     at, block = 0, 0
-    while at < len(wanted):
-        block = bisect_left(last_ids, wanted[at], block)
-        if block == len(last_ids):
-            break
-        matcher._goto(offsets[block])  # noqa: SLF001 - straight to the block holding it
-        ids, values, last = _block_ids(matcher), None, last_ids[block]
-        while at < len(wanted) and wanted[at] <= last:
-            docnum = wanted[at]
-            i = bisect_left(ids, docnum)
-            if i < len(ids) and ids[i] == docnum and docnum not in deleted:
-                if values is None:
-                    values = _block_values(matcher)
-                out[docnum] = decode(values[i])
-            at += 1
-        block += 1
+    try:
+        while at < len(wanted):
+            block = bisect_left(last_ids, wanted[at], block)
+            if block == len(last_ids):
+                break
+            matcher._goto(offsets[block])  # noqa: SLF001 - straight to the block holding it
+            ids, values, last = _block_ids(matcher), None, last_ids[block]
+            while at < len(wanted) and wanted[at] <= last:
+                docnum = wanted[at]
+                i = bisect_left(ids, docnum)
+                if i < len(ids) and ids[i] == docnum and docnum not in deleted:
+                    if values is None:
+                        values = _block_values(matcher)
+                    out[docnum] = decode(values[i])
+                at += 1
+            block += 1
+    finally:  # the kept matcher holds no block: those live (bounded) in _DECODED
+        matcher._data = matcher._ids = matcher._weights = matcher._values = None  # noqa: SLF001
     return out
 
 
@@ -177,30 +188,29 @@ _DIRECTORIES: WeakKeyDictionary = WeakKeyDictionary()  # segment reader -> its t
 _DIRECTORY_TERMS = 4096  # terms whose block directory a segment reader keeps
 
 
-def _directory(reader, field: str, text: str, matcher) -> tuple[list[int], list[int]]:
+def _directory(reader, field: str, text: str, matcher, deleted) -> tuple[list[int], list[int]]:
     """(last docnum, file offset) of each block of the term's postings, kept per reader.
 
     Finding a document's block otherwise means reading every block header before it (the
     blocks form a chain): for a common word that is hundreds of reads each time it is asked.
+    The matcher is kept beside them (it only ever goes straight to a block), so the term is
+    not looked up in the term table again. A segment reader serves one thread at a time
+    (``snapshot.SnapshotPool``), so its kept matchers do too.
     """
     kept = _DIRECTORIES.get(reader)
     if kept is None:
         kept = _DIRECTORIES.setdefault(reader, OrderedDict())
     key = (field, text)
-    found = kept.get(key)
-    if found is not None:
-        kept.move_to_end(key)
-        return found
     last_ids, offsets, at = [], [], matcher._baseoffset  # noqa: SLF001
     while matcher.is_active():
         last_ids.append(matcher._maxid)  # noqa: SLF001
         offsets.append(at)
         at = matcher._nextoffset  # noqa: SLF001
         matcher._next_block()  # noqa: SLF001
-    found = kept[key] = (last_ids, offsets)
+    kept[key] = (last_ids, offsets, matcher, deleted)
     while len(kept) > _DIRECTORY_TERMS:
         kept.popitem(last=False)
-    return found
+    return last_ids, offsets
 
 
 def positions_of(searcher, field: str, text: str, docnums: list[int],

@@ -76,3 +76,39 @@ def test_kept_blocks_stay_within_their_budget(monkeypatch):
         kept = sum(parts[postings._SIZE] for parts in postings._DECODED.values())
         assert kept == postings._decoded_bytes <= 3000 or len(postings._DECODED) == 1
         assert 0 < len(postings._DECODED) < 24  # most of the ~24 blocks were let go
+
+
+def test_a_term_asked_again_is_not_looked_up_again_and_reads_right(monkeypatch):
+    ix = _index(1000)
+    asks = [[5, 600, 999], list(range(0, 1000, 3)), [998], [0, 1, 2], [999]]
+    words = ("alpha", "gamma", "beta")
+    with ix.searcher() as s:
+        (sub, _), = s.leaf_searchers()
+        reader = sub.reader()
+        expected = {}
+        for wanted in asks:
+            for word in words:
+                matcher = PositionReader(s)  # a fresh one each time: ascending docnums only
+                expected[word, tuple(wanted)] = {
+                    d: p for d in wanted if (p := matcher.positions("body", word, d))}
+        lookups = []
+        real = type(reader).postings
+
+        def counted(self, *args, **kwargs):
+            lookups.append(args[:2])
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(type(reader), "postings", counted)
+        for wanted in asks:
+            for word in words:
+                got = positions_in(reader, "body", word, wanted)
+                assert got == expected[word, tuple(wanted)], (word, wanted)
+        assert sorted(lookups) == [("body", w) for w in sorted(words)]  # each term once
+
+
+def test_position_reader_reopens_a_term_it_read_to_the_end():
+    ix = _index(300)
+    with ix.searcher() as s:
+        reader = PositionReader(s)
+        assert reader.positions("body", "gamma", 299) == []  # past its last posting (297)
+        assert reader.positions("body", "gamma", 0) == [1]  # read again from the start
