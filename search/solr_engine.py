@@ -9,16 +9,19 @@ Chosen by ``TTDN_SEARCH=solr+http://host:port[,host2:port2]/solr/COLLECTION`` (s
   pages of the shown items match, for per-page hits and snippets.
 - **Queries**: the search box's text is parsed by ``parse.parse_search`` exactly as for Whoosh,
   and the parsed tree (And/Or/Not/Term/Phrase/Prefix/ranges, with the field boosts) is written
-  out in Solr's Lucene syntax (:func:`to_solr`). A plain query (no operator syntax) is matched
-  as ``relax.py`` does, by edismax's ``mm`` (relaxed matches scored × the share of words they
-  hold, relax.py's coordination); function words only add to the score (``bq``).
+  out in Solr's Lucene syntax (``solr_syntax.py``). A plain query (no operator syntax) is
+  matched as ``relax.py`` does: every word (edismax, ``mm`` all), else most of them by the
+  configset's ``{!coord}`` (``ttdn.solr.CoordQuery``: relaxed matches scored × the share of
+  words they hold, relax.py's coordination, in one pass); function words only add to the score.
 - **Scores** as Whoosh's: the configset's ``ttdn.solr.WhooshBM25SimilarityFactory`` (solr/)
   gives BM25 Whoosh's idf and the title's field_boost (tf × 3 / 1.5); a phrase matches as a
   phrase but scores as the sum of its words (``phrase.py``; Lucene would score the phrase's
-  own frequency); ``proximity.rerank``'s factor for adjacent typed words is a function query
-  (:func:`proximity`, on ``content_px``); ExactStatsCache keeps idf global (without it, 53 %
-  of the judged top tens match, not 94 %). A place name written as typed ranks its matches
-  above those found through the place's other names only (a sort on the literal query).
+  own frequency); ``proximity.rerank``'s factor for adjacent typed words multiplies the best
+  50 matches only, as in Whoosh (``solr_rank.py``: the pairs' counts are pseudo-fields of the
+  window's documents, the factor computed and the window re-sorted here); ExactStatsCache
+  keeps idf global (without it, 53 % of the judged top tens match, not 94 %; LRUStatsCache
+  scored copies of one item differently at 268k pages). A place name written as typed ranks
+  its matches above those found through the place's other names only.
 - **Typos and "did you mean"** (``solr_typos.py``): the words of a search are checked
   against the visible items inside the search's own request; only an unknown word costs
   requests more (its neighbours one edit away, their pairs and spellings, the search again).
@@ -26,50 +29,44 @@ Chosen by ``TTDN_SEARCH=solr+http://host:port[,host2:port2]/solr/COLLECTION`` (s
 - **Access** is a filter query (``fq``) on every request: hits, totals, facets, page hits,
   autocomplete, typo candidates, "did you mean" and "more like this" (``solr_similar.py``:
   ties first, as ``similar.py``) all count only what the audience may see.
-- **Several hosts**: a request goes to the next host when one does not answer (or answers
-  5xx); a host that failed is tried last for a few seconds.
+- **Several hosts** (``solr_client.py``): a request goes to the next host when one does not
+  answer (or answers 5xx); a host that failed is tried last for a few seconds.
+- **Documents** are built by ``solr_documents.py``.
 
-Not as in Whoosh: the proximity factor applies to every match (Whoosh: the best 50); a typo's
-alternatives are ordered by the visible items holding them (Whoosh: by all items); a page of
-hits names pages from at most 2,000 matching page documents; "more like this" takes key terms
-by Lucene's MoreLikeThis, not Whoosh's Bo1.
+Not as in Whoosh: a typo's alternatives are ordered by the visible items holding them (Whoosh:
+by all items); a page of hits names pages from at most 2,000 matching page documents; "more
+like this" takes key terms by Lucene's MoreLikeThis, not Whoosh's Bo1.
 """
 from __future__ import annotations
 
-import itertools
 import json
-import logging
-import re
-import threading
 import time
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-import requests
 from whoosh import query as Q
 
 from archive.catalog import Catalog
-from archive.errors import NotFound, SearchUnavailable, UsageError
-from archive.models import Item, Page
+from archive.errors import NotFound, UsageError
 from archive.settings import Settings, solr_target
 
 from .access import visible_levels
-from .analyzers import _CHAR_MAP, fold, folded_analyzer, normalize_label
-from .facets import year_label
+from .analyzers import fold, folded_analyzer, normalize_label
 from .gazetteer import Gazetteer, default_gazetteer, name_tokens
-from .index import item_documents
 from .marks import marks_of
 from .notices import swap_years
 from .parse import parse_search
 from .query import Hit, SearchRequest, SearchResult, Searcher, _check, _facet_names
-from .proximity import PAIR_BONUS, TITLE_PAIR_BONUS, _COUNT_HALF, _COUNT_SHARE
 from .relax import RELAX_BELOW, SENTENCE, minimum_should_match
 from .pages import MAX_PAGES
-from .schema import LABEL_FIELDS, PAGE_FIELDS, TEXT_FIELDS, build_schema
-from .similar import KEY_TERMS, _TEXT_CHARS
+from .schema import build_schema
+from .similar import KEY_TERMS
 from .snippets import make_snippet
+from .solr_client import SolrClient
+from .solr_documents import solr_documents
+from .solr_rank import LITERAL_KEY, Window, listed, proximity, with_json_facet
 from .solr_similar import ranked_relatives, ties_query
+from .solr_syntax import escaped as _escaped, page_query, quoted as _quoted, to_solr
 from .solr_typos import (
     Vocabulary, correction_text, far_wanted, near_params, pair_queries, read_near, read_pairs,
     spelling_wanted, terms_params, typed_words, visibility_facets, visible_counts, wanted_pairs,
@@ -77,9 +74,7 @@ from .solr_typos import (
 )
 from .vocab import SEPARATOR, vocab_key
 
-__all__ = ["SolrEngine", "SolrClient", "to_solr"]
-
-log = logging.getLogger(__name__)
+__all__ = ["SolrEngine", "SolrClient", "solr_documents", "to_solr"]
 
 _SNIPPET_PAGES = 3
 _RELATED_ROWS = 200  # candidates read for "more like this" (ties, then shared text)
@@ -88,303 +83,11 @@ _BATCH_DOCS = 500  # documents per update request
 # Text characters per update request: item documents carry every page twice, and a request of
 # several megabytes stalls the leader's forwarding to its replica on a loaded machine.
 _BATCH_CHARS = 400_000
-_DOWN_FOR = 5.0  # seconds a host that failed is tried last
-_PATIENCE = 15.0  # seconds a search keeps trying the hosts before it fails
-_WRITE_PATIENCE = 90.0  # seconds a write does: a shard without a leader elects one first
-_NUMERIC_FIELDS = frozenset({"year", "page", "period_from", "period_to"})
-_LIST_FIELDS = ("languages", "places", "subjects")
-_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
-
-
-# -- the parsed query in Solr's syntax ----------------------------------------------------------
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _escaped(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
-
-
-def _boosted(clause: str, boost: float) -> str:
-    return clause if boost == 1.0 else f"{clause}^{boost:g}"
-
-
-def _value(field: str, value) -> str:
-    if field in _NUMERIC_FIELDS:
-        return str(int(value))
-    return _quoted(str(value))
-
-
-def _bound(value, numeric: bool) -> str:
-    if value is None or value == "":
-        return "*"
-    return str(int(value)) if numeric else _quoted(str(value))
-
-
-def to_solr(query: Q.Query) -> str:
-    """A parsed Whoosh query tree written in Solr's Lucene syntax (fields and boosts kept).
-
-    >>> from whoosh.query import And, Not, Or, Phrase, Prefix, Term, NumericRange
-    >>> to_solr(And([Term("content_f", "lang", boost=0.5), Not(Term("kind", "map"))]))
-    '(+content_f:"lang"^0.5 -kind:"map")'
-    >>> to_solr(Or([Prefix("title_f", "son"), NumericRange("year", 1940, None)]))
-    '(title_f:son* OR year:[1940 TO *])'
-    >>> to_solr(Phrase("content_f", ["trung", "quoc"], boost=2.0))
-    '(+content_f:"trung quoc"^0 content_f:"trung" content_f:"quoc")^2'
-    """
-    if isinstance(query, Q.Phrase):  # search.phrase.PositionalPhrase is one
-        words = " ".join(query.words)
-        # Whoosh's slop counts the step to the next word (1: adjacent); Lucene's the gaps (0).
-        slop = max(0, int(getattr(query, "slop", 1)) - 1)
-        phrase = f"{query.fieldname}:{_quoted(words)}" + (f"~{slop}" if slop else "")
-        if len(query.words) < 2:
-            return _boosted(phrase, query.boost)
-        # Whoosh scores a phrase as the sum of its words' own scores (phrase.py), Lucene by
-        # how often the phrase occurs: the phrase only decides the match (^0), its words score.
-        terms = " ".join(f"{query.fieldname}:{_value(query.fieldname, w)}" for w in query.words)
-        return _boosted(f"(+{phrase}^0 {terms})", query.boost)
-    if isinstance(query, Q.Prefix):
-        return _boosted(f"{query.fieldname}:{_escaped(query.text)}*", query.boost)
-    if isinstance(query, Q.Term):
-        return _boosted(f"{query.fieldname}:{_value(query.fieldname, query.text)}", query.boost)
-    if isinstance(query, Q.NumericRange) or isinstance(query, Q.TermRange):
-        numeric = isinstance(query, Q.NumericRange)
-        low = "{" if query.startexcl else "["
-        high = "}" if query.endexcl else "]"
-        return _boosted(f"{query.fieldname}:{low}{_bound(query.start, numeric)} TO "
-                        f"{_bound(query.end, numeric)}{high}", query.boost)
-    if isinstance(query, Q.Not):
-        return f"(*:* -{to_solr(query.query)})"
-    if isinstance(query, Q.Every):
-        return "*:*"
-    if query is Q.NullQuery or isinstance(query, type(Q.NullQuery)):
-        return "(*:* -*:*)"
-    if isinstance(query, Q.And):
-        parts = [f"-{to_solr(q.query)}" if isinstance(q, Q.Not) else f"+{to_solr(q)}"
-                 for q in query.subqueries]
-        if all(p.startswith("-") for p in parts):
-            parts.insert(0, "+*:*")
-        return _boosted("(" + " ".join(parts) + ")", query.boost)
-    if isinstance(query, Q.Or):
-        return _boosted("(" + " OR ".join(to_solr(q) for q in query.subqueries) + ")",
-                        query.boost)
-    raise UsageError(f"this query cannot be run on Solr yet: {query!r}")
-
-
-def page_query(query: Q.Query) -> str | None:
-    """The query evaluated on page documents, as ``pages.PageMatcher`` evaluates it on pages.
-
-    Words, phrases and prefixes on page text move to the page documents' fields; a match in
-    the title or document number is on no page; clauses on the item (kind, year, labels) do
-    not narrow (None). AND keeps the pages every part matches, OR any, NOT those it does not.
-
-    >>> from whoosh.query import And, Not, Term
-    >>> page_query(And([Term("content_f", "hai"), Term("content_f", "quan"), Term("kind", "map")]))
-    '(+page_text_f:"hai" +page_text_f:"quan")'
-    >>> page_query(Not(Term("title_f", "x"))), page_query(Term("year", 1940))
-    ('(*:* -(*:* -*:*))', None)
-    """
-    if isinstance(query, (Q.Phrase, Q.Prefix, Q.Term)):
-        if query.fieldname in PAGE_FIELDS:
-            return to_solr(_on_page(query))
-        return "(*:* -*:*)" if query.fieldname in TEXT_FIELDS else None
-    if isinstance(query, Q.Not):
-        inner = page_query(query.query)
-        return None if inner is None else f"(*:* -{inner})"
-    if isinstance(query, (Q.And, Q.Or)):
-        parts = [p for p in map(page_query, query.subqueries) if p is not None]
-        if not parts:
-            return None
-        if isinstance(query, Q.Or):
-            return "(" + " OR ".join(parts) + ")" if len(parts) > 1 else parts[0]
-        return "(" + " ".join(f"+{p}" for p in parts) + ")"
-    return None
-
-
-_PAGE_TWIN = {"content": "page_text", "content_f": "page_text_f"}
-
-
-def _on_page(leaf: Q.Query) -> Q.Query:
-    """A content leaf moved to the page documents' field (a copy: parsed queries are shared)."""
-    moved = leaf.copy()
-    moved.fieldname = _PAGE_TWIN[leaf.fieldname]
-    return moved
-
-
-def _prepared(text: str) -> str:
-    """Text as the Whoosh analyzers see it: dash and slash look-alikes mapped, Ð→Đ, NFC."""
-    return unicodedata.normalize("NFC", str(text).translate(_CHAR_MAP))
-
-
-def proximity(runs: list[tuple[str, ...]]) -> tuple[str | None, dict]:
-    """``proximity.rerank``'s factor as a function query (and the params it refers to).
-
-    1 + (Σ pairs [0.7·found + 0.3·c/(c+2)] in the text + Σ pairs found in the title) / pairs,
-    c the times a pair of adjacent typed words stands side by side (``content_px`` scores a
-    phrase by that count). Unlike Whoosh, every match gets it, not only the best 50.
-    """
-    params, text, title = {}, [], []
-    for run in runs:
-        for first, second in zip(run, run[1:]):
-            i = len(text)
-            pair = _quoted(f"{first} {second}")
-            params[f"px{i}"] = f"content_px:{pair}"
-            params[f"pt{i}"] = f"title_f:{pair}"
-            count = f"query($px{i},0)"
-            text.append(f"if({count},{1 - _COUNT_SHARE},0),"
-                        f"product({_COUNT_SHARE},div({count},sum({count},{_COUNT_HALF})))")
-            title.append(f"if(query($pt{i},0),{TITLE_PAIR_BONUS},0)")
-    if not text:
-        return None, {}
-    pairs = len(text)
-    bonus = f"sum(product({PAIR_BONUS},sum({','.join(text)})),{','.join(title)})"
-    return f"sum(1,div({bonus},{pairs}))", params
-
-
-# -- the HTTP client ---------------------------------------------------------------------------
-
-class SolrClient:
-    """JSON over HTTP to one collection through several nodes; the next node when one fails."""
-
-    def __init__(self, base_urls: tuple[str, ...], collection: str, *,
-                 timeout: float = 30.0, patience: float = _PATIENCE) -> None:
-        self.base_urls, self.collection, self.timeout = tuple(base_urls), collection, timeout
-        self.patience = patience
-        self._local = threading.local()
-        self._down: dict[str, float] = {}
-        self._turn = itertools.count()
-        self._lock = threading.Lock()
-
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = self._local.session = requests.Session()
-        return session
-
-    def _order(self) -> list[str]:
-        """Every host, starting at the next in turn; hosts that failed lately go last."""
-        start = next(self._turn) % len(self.base_urls)
-        hosts = list(self.base_urls[start:] + self.base_urls[:start])
-        now = time.monotonic()
-        return sorted(hosts, key=lambda h: self._down.get(h, 0.0) > now)
-
-    def request(self, path: str, *, params: dict | None = None, json=None,
-                patience: float | None = None) -> dict:
-        """POST to ``/COLLECTION/path`` on the first host that answers; the JSON response.
-
-        Every host is tried in turn, again and again for `patience` seconds (a node that
-        stopped takes a few seconds to leave the cluster state; a shard whose leader stopped
-        needs a leader election before it takes writes).
-        """
-        errors: list[str] = []
-        deadline = time.monotonic() + (self.patience if patience is None else patience)
-        for attempt in itertools.count(1):
-            for host in self._order():
-                url = f"{host}/{self.collection}/{path}"
-                try:
-                    if json is None:
-                        reply = self._session().post(url, data=params or {},
-                                                     timeout=(2.0, self.timeout))
-                    else:  # the body is sent under the connect timeout: a big batch
-                        # to a busy node needs longer than a search's quick failover
-                        reply = self._session().post(url, params=params or {}, json=json,
-                                                     timeout=(self.timeout, self.timeout))
-                except requests.RequestException as err:
-                    self._down[host] = time.monotonic() + _DOWN_FOR
-                    errors.append(f"{host}: {type(err).__name__}")
-                    continue
-                if reply.status_code >= 500:
-                    self._down[host] = time.monotonic() + _DOWN_FOR
-                    errors.append(f"{host}: HTTP {reply.status_code} {_solr_message(reply)}")
-                    continue
-                if reply.status_code >= 400:
-                    raise UsageError(f"the search engine refused the request: "
-                                     f"{_solr_message(reply)}")
-                if attempt > 1 or errors:
-                    log.info("Solr answered after %d failure(s): %s", len(errors), errors[-1])
-                return reply.json()
-            pause = min(0.25 * attempt, 2.0)
-            if time.monotonic() + pause > deadline:
-                break
-            time.sleep(pause)
-        raise SearchUnavailable(f"no Solr node of collection {self.collection!r} answered "
-                                f"({'; '.join(errors[-len(self.base_urls):])}); check that the "
-                                f"cluster in TTDN_SEARCH is running")
-
-    def select(self, params: dict) -> dict:
-        """A /select request (params as form fields: long queries fit)."""
-        # Each shard from a replica on the node asked when it has one: one hop fewer.
-        return self.request("select", params={"wt": "json",
-                                              "shards.preference": "replica.location:local",
-                                              **params})
-
-    def update(self, commands, *, commit: bool = False) -> dict:
-        """A JSON /update request; with `commit`, visible to searches when it returns."""
-        params = {"wt": "json", **({"commit": "true"} if commit else {})}
-        return self.request("update", params=params, json=commands, patience=_WRITE_PATIENCE)
-
-
-def _solr_message(reply: requests.Response) -> str:
-    try:
-        return str(reply.json().get("error", {}).get("msg", ""))[:300]
-    except ValueError:
-        return reply.text[:300]
-
-
-# -- documents ---------------------------------------------------------------------------------
-
-def solr_documents(item: Item, pages: list[Page]) -> list[dict]:
-    """The item's Solr document (fields as ``index.item_documents``) and one per page."""
-    [doc] = item_documents(item, pages)
-    out = {"id": doc["id"], "item_id": doc["item_id"], "doctype": "item", "page": 0}
-    # The title is shown as catalogued (NFC); what is only searched is prepared as Whoosh's.
-    out["title"] = unicodedata.normalize("NFC", doc.get("title") or "")
-    for name in ("title_f", "content", "content_f"):
-        out[name] = _prepared(doc.get(name) or "")
-    if doc.get("doc_number"):
-        out["doc_number"] = out["doc_number_f"] = _prepared(doc["doc_number"])
-    for name in ("kind", "access", "date", "sort_title"):
-        if doc.get(name):
-            out[name] = doc[name]
-    out["languages"] = [x.strip().lower() for x in doc.get("languages", "").split(",")
-                        if x.strip()]
-    for name in LABEL_FIELDS:
-        raw = doc.get(name)
-        if not raw:
-            continue
-        values = [v.strip() for v in re.split(r"[,;]", raw)] if name in _LIST_FIELDS \
-            else [raw.strip()]
-        values = [v for v in values if normalize_label(v)]
-        out[name] = [normalize_label(v) for v in values]
-        out[f"{name}_shown"] = values
-    for name in ("year", "period_from", "period_to"):
-        if doc.get(name):
-            out[name] = int(doc[name])
-    label = year_label(int(doc.get("year") or 0))
-    if label:
-        out["year_label"] = label
-    out["vocab"] = [v for v in doc.get("vocab", "").split("\n") if v]
-    out["mlt_text"] = _prepared(_mlt_text(item, pages))
-    docs = [out]
-    for page in pages:
-        text = _prepared(page.text or "")
-        docs.append({"id": f"{item.id}#{page.n}", "item_id": item.id, "doctype": "page",
-                     "page": page.n, "access": item.access, "page_text": text,
-                     "page_text_f": text})
-    return docs
-
-
-def _mlt_text(item: Item, pages: list[Page]) -> str:
-    """Title, description and first pages, as ``similar.py`` takes an item's key terms."""
-    parts = [item.title or "", item.description or ""]
-    size = sum(map(len, parts))
-    for page in pages:
-        if size >= _TEXT_CHARS:
-            break
-        parts.append(page.text or "")
-        size += len(page.text or "")
-    return "\n".join(parts)[:_TEXT_CHARS]
+# A collection this large answers a few keywords by the strict match first (_plain); its size
+# is counted again after _SIZE_FOR seconds.
+_STRICT_FIRST_ITEMS = 2000
+_SIZE_FOR = 600.0
+_SIZE_KEY = "ttdn_items"
 
 
 def _ids_clause(field: str, ids: list[str]) -> str:
@@ -400,6 +103,7 @@ class _Found:
     facets: dict
     counts: dict = field(default_factory=dict)  # facet.query key -> count
     json: dict = field(default_factory=dict)  # json.facet answers
+    params: dict = field(default_factory=dict)  # what was asked
 
 
 # -- the engine --------------------------------------------------------------------------------
@@ -417,6 +121,7 @@ class SolrEngine:
         # The Whoosh schema's analyzers parse the search box's text (parse.py) as for Whoosh.
         self._schema = build_schema()
         self._analyzer = folded_analyzer()
+        self._size: tuple[int, float] | None = None  # (items, when counted), see _large
 
     def __enter__(self) -> SolrEngine:
         return self
@@ -446,16 +151,15 @@ class SolrEngine:
                 "access,score", "start": (request.page - 1) * request.limit,
                 "rows": request.limit, "sort": _SORT[request.sort],
                 **self._facet_params(_facet_names(request.audience))}
-        factor, factor_params = proximity(parsed.runs) if request.sort == "relevance" \
-            else (None, {})
-        base.update(factor_params)
-        base.update(self._literal_first(parsed, request))
+        window = self._window(parsed, request)
+        if window is None:
+            base.update(self._literal_first(parsed, request))
         # The words that may be unknown are counted over the visible items by the same
         # request (typos.py, suggest.py): a query of known words costs no request more.
         typed = typed_words(parsed, request.suggest and bool(parsed.words))
         checked = typed.folded()
         first = {**base, "json.facet": visibility_facets(checked, filters)} if checked else base
-        found, shown_query = self._matches(parsed.parts, parsed.query, first, factor)
+        found, shown_query = self._matches(parsed.parts, parsed.query, first, window)
         unknown = [w for w, n in visible_counts(checked, found.json).items() if n == 0]
         suggestion = None
         if unknown:
@@ -470,7 +174,7 @@ class SolrEngine:
             counted: dict = {}
             if parts != parsed.parts:
                 found, shown_query = self._matches(parts, parsed.query, {**base, **check},
-                                                   factor, widened=True)
+                                                   window, widened=True)
                 counted = found.json
             elif corrected:
                 counted = self._select({"q": "*:*", "defType": "lucene", "rows": 0,
@@ -478,27 +182,53 @@ class SolrEngine:
             if corrected and int((counted.get("dym") or {}).get("count", 0)):
                 suggestion = corrected[0]
         facets = self._facet_counts(found.facets, _facet_names(request.audience))
-        hits = self._hits(found.docs, shown_query, request.audience, catalog)
+        docs = self._page_of(found, window)
+        hits = self._hits(docs, shown_query, request.audience, catalog)
         expansions = {typed: list(names) for typed, names in parsed.expansions}
         return SearchResult(found.total, hits, facets, suggestion, expansions,
                             notices + list(getattr(parsed, "notices", [])))
 
-    def _matches(self, parts: list, query: Q.Query, base: dict, factor: str | None, *,
+    def _window(self, parsed, request: SearchRequest) -> Window | None:
+        """The best matches re-scored for proximity (solr_rank.py), or None: another order
+        than relevance, or no pair of adjacent typed words."""
+        if request.sort != "relevance":
+            return None
+        fields, field_params = proximity(parsed.runs)
+        if not fields:
+            return None
+        literal = self._literal_first(parsed, request).get("lit")
+        return Window(fields, field_params, (request.page - 1) * request.limit,
+                      request.limit, literal)
+
+    def _page_of(self, found: _Found, window: Window | None) -> list[dict]:
+        """The page's documents: as Solr ordered them, or the window re-scored; literal
+        matches beyond the window asked for when the page needs them (rarely)."""
+        if window is None:
+            return found.docs
+        outside: list[dict] = []
+        missing = window.missing_literal(found.docs, int(found.counts.get(LITERAL_KEY, 0)))
+        if missing:
+            params = {k: v for k, v in found.params.items()
+                      if not k.startswith(("facet", "json.facet"))}
+            params.update({"fq": listed(params.get("fq")) + ["{!lucene v=$lit}"],
+                           "fl": "id,item_id,title,kind,languages,date,access,score",
+                           "start": 0, "rows": missing})
+            outside = self._select(params).docs
+        return window.order(found.docs, outside)
+
+    def _matches(self, parts: list, query: Q.Query, base: dict, window: Window | None, *,
                  widened: bool = False) -> tuple[_Found, Q.Query]:
         """The matches of a plain query's parts (relaxed as relax.py) or of a Boolean query,
         and the query that names pages and marks snippets."""
+        if window is not None:
+            base = window.params(base)
         if parts:
-            found, relaxed = self._plain(parts, base, factor)
+            found, relaxed = self._plain(parts, base)
             if relaxed or widened:  # pages and snippets from any word
                 return found, Q.Or([p.query for p in parts if p.required]
                                    or [p.query for p in parts])
             return found, query
-        q = to_solr(query)
-        params = dict(base)
-        if factor:  # the proximity factor multiplies the Boolean query's score
-            params.update({"qq": q, "proximity": factor})
-            q = "{!boost b=$proximity v=$qq}"
-        return self._select({**params, "q": q, "defType": "lucene"}), query
+        return self._select({**base, "q": to_solr(query), "defType": "lucene"}), query
 
     @staticmethod
     def _literal_first(parsed, request: SearchRequest) -> dict:
@@ -525,8 +255,8 @@ class SolrEngine:
         # the indexed words the terms component lists, counted over the visible items.
         far = {}
         for word in far_wanted(typed, vocab):
-            listed = self.client.select(terms_params(word)).get("terms", {}).get("content_f", [])
-            found = within_two(word, listed[::2])
+            indexed = self.client.select(terms_params(word)).get("terms", {}).get("content_f", [])
+            found = within_two(word, indexed[::2])
             if found:
                 far[word] = found
         if far:
@@ -567,53 +297,77 @@ class SolrEngine:
             return None
         return text, to_solr(parsed.query)
 
-    def _plain(self, parts, base: dict, factor: str | None = None) -> tuple[_Found, bool]:
-        """Every required word first, then most of them (relax.py's rule), by edismax's mm.
+    def _plain(self, parts, base: dict) -> tuple[_Found, bool]:
+        """Every required word first, then most of them (relax.py's rule).
 
-        One request in the usual case: a query that may be relaxed asks for the relaxed
-        matches and counts the all-word ones beside them (a facet query); only when those are
-        enough (RELAX_BELOW) is the strict match asked for. A relaxed match is scored as
+        One request in the usual case. On a large collection (:data:`_STRICT_FIRST_ITEMS`)
+        a few keywords mostly find ten items holding them all: the strict match is asked
+        first, and the relaxed one only when it finds fewer. On a small one the relaxed
+        matches are asked first, counting the all-word ones beside them (a facet query); the
+        strict match only when those are enough (RELAX_BELOW). A question or a long query
+        is relaxed whatever it finds: one request. A relaxed match is scored as
         ``relax.score_plain`` does: its words' scores times the share of words it holds.
         """
         anything = any(p.required for p in parts)
         required = [p for p in parts if p.required or not anything]
         optional = [p for p in parts if anything and not p.required]
         words = [to_solr(p.query) for p in required]
-        params = {**base, "defType": "edismax", "q.op": "OR",
+        extra = [to_solr(p.query) for p in optional]
+        # The strict match: every word, scored as their sum (edismax, mm = all).
+        strict = {**base, "defType": "edismax", "q.op": "OR", "mm": str(len(words)),
                   "q": " ".join(f"({w})" for w in words)}
-        if optional:
-            params["bq"] = [to_solr(p.query) for p in optional]
-        if factor:
-            params["boost"] = factor
+        if extra:
+            strict["bq"] = extra
         n = len(required)
         if n == 1:
-            return self._select({**params, "mm": "1"}), False
+            return self._select(strict), False
         sentence = bool(optional) or n >= SENTENCE  # relax._sentence
         need = minimum_should_match(n)
-        relaxed = self._relaxed(params, words, need, count_all=not sentence)
-        if not sentence and relaxed.counts.get("all", 0) >= RELAX_BELOW:
-            return self._select({**params, "mm": str(n)}), False
-        found = relaxed
+        if sentence:
+            found = self._relaxed(base, words, extra, need)
+        elif self._large():
+            first = self._select(strict)
+            if first.total >= RELAX_BELOW:
+                return first, False
+            found = self._relaxed(base, words, extra, need)
+        else:
+            found = self._relaxed(base, words, extra, need, count_all=True)
+            if found.counts.get("all", 0) >= RELAX_BELOW:
+                return self._select(strict), False
         while need > 1 and found.total == 0:
             need -= 1
-            found = self._relaxed(params, words, need)
+            found = self._relaxed(base, words, extra, need)
         return found, True
 
-    def _relaxed(self, params: dict, words: list[str], need: int, *,
+    def _large(self) -> bool:
+        """Whether the collection held :data:`_STRICT_FIRST_ITEMS` items or more when last
+        counted (by a relaxed request, at most :data:`_SIZE_FOR` seconds ago)."""
+        counted = self._size
+        return counted is not None and time.monotonic() < counted[1] + _SIZE_FOR \
+            and counted[0] >= _STRICT_FIRST_ITEMS
+
+    def _relaxed(self, base: dict, words: list[str], extra: list[str], need: int, *,
                  count_all: bool = False) -> _Found:
         """Matches holding `need` of the words, scored × (words held / words), relax.py's
-        coordination; with `count_all`, also how many hold every word (``counts["all"]``)."""
+        coordination, by the configset's ``{!coord}`` (solr/: ``ttdn.solr.CoordQuery``);
+        with `count_all`, also how many hold every word (``counts["all"]``) and how many
+        items the collection holds (for :meth:`_large`)."""
         n = len(words)
-        coord = {f"w{i}": w for i, w in enumerate(words)}
-        held = ",".join(f"if(query($w{i},0),1,0)" for i in range(n))
-        boost = f"div(sum({held}),{n})"
-        if params.get("boost"):  # and the proximity factor
-            boost = f"product({boost},{params['boost']})"
-        extra = {**coord, "boost": boost, "mm": str(need)}
-        if count_all:
-            extra["facet"] = "true"
-            extra["facet.query"] = f"{{!edismax q.op=OR mm={n} key=all v=$q}}"
-        return self._select({**params, **extra})
+        params = {**base, **{f"w{i}": w for i, w in enumerate(words)},
+                  **{f"o{j}": o for j, o in enumerate(extra)},
+                  "q": f"{{!coord n={n} need={need} optional={len(extra)}}}"}
+        if not count_all:
+            return self._select(params)
+        params["facet"] = "true"
+        params["facet.query"] = listed(params.get("facet.query")) + [
+            f"{{!coord n={n} need={n} key=all}}"]
+        params = with_json_facet(params, _SIZE_KEY, {
+            "type": "query", "q": "doctype:item", "domain": {"query": "*:*"}})
+        found = self._select(params)
+        size = (found.json.get(_SIZE_KEY) or {}).get("count")
+        if size is not None:
+            self._size = (int(size), time.monotonic())
+        return found
 
     def _select(self, params: dict) -> _Found:
         reply = self.client.select(params)
@@ -621,7 +375,7 @@ class SolrEngine:
         counts = reply.get("facet_counts", {})
         return _Found(int(response.get("numFound", 0)), response.get("docs", []),
                       counts.get("facet_fields", {}), counts.get("facet_queries", {}),
-                      reply.get("facets", {}))
+                      reply.get("facets", {}), params)
 
     @staticmethod
     def _facet_params(names: list[str]) -> dict:
@@ -651,9 +405,15 @@ class SolrEngine:
 
     def _hits(self, docs: list[dict], query: Q.Query, audience: str,
               catalog: Catalog) -> list[Hit]:
-        pages = self._pages(query, [d["item_id"] for d in docs], audience)
+        ids = [d["item_id"] for d in docs]
+        pages = self._pages(query, ids, audience)
         words = marks_of(query)
-        return [self._hit(doc, pages.get(doc["item_id"], []), words, catalog) for doc in docs]
+        # The snippets' pages and the sources of the whole page of hits: two catalog reads,
+        # as the Whoosh engine does (not every page of every item).
+        texts = catalog.page_texts((i, n) for i in ids for n in pages.get(i, [])[:_SNIPPET_PAGES])
+        sources = catalog.first_sources(ids)
+        return [self._hit(doc, pages.get(doc["item_id"], []), words, catalog, texts, sources)
+                for doc in docs]
 
     def _pages(self, query: Q.Query, item_ids: list[str], audience: str
                ) -> dict[str, list[int]]:
@@ -672,15 +432,14 @@ class SolrEngine:
                 pages.append(int(doc["page"]))
         return out
 
-    def _hit(self, doc: dict, pages: list[int], words, catalog: Catalog) -> Hit:
+    def _hit(self, doc: dict, pages: list[int], words, catalog: Catalog, texts: dict,
+             sources: dict) -> Hit:
         item_id = doc["item_id"]
-        texts = {p.n: p.text for p in catalog.pages(item_id)} if pages else {}
-        snippets = [{"page": n, "text": make_snippet(texts.get(n, ""), words, self._analyzer)}
+        snippets = [{"page": n, "text": make_snippet(texts.get((item_id, n), ""), words,
+                                                     self._analyzer)}
                     for n in pages[:_SNIPPET_PAGES]]
-        sources = catalog.sources(item_id)
-        if sources:
-            source = sources[0]
-        else:
+        source = sources.get(item_id)
+        if source is None:
             item = catalog.get_item(item_id)
             source = item.identifier if item else None
         return Hit(id=item_id, title=doc.get("title", ""), kind=doc.get("kind", ""),
@@ -796,7 +555,9 @@ class SolrEngine:
         ties = ties_query(item, catalog, self._schema, to_solr, _quoted)
         tied = self._select({**common, "q": ties}).docs if ties else []
         ranked = ranked_relatives(tied, text.docs, item.kind)
-        hits = [self._hit(doc, [], None, catalog) for doc, _ in ranked[:limit]]
+        shown = [doc for doc, _ in ranked[:limit]]
+        sources = catalog.first_sources(d["item_id"] for d in shown)
+        hits = [self._hit(doc, [], None, catalog, {}, sources) for doc in shown]
         for hit, (_, rank) in zip(hits, ranked):
             hit.score = round(rank, 4)
         return SearchResult(len(ranked), hits, {})

@@ -18,13 +18,15 @@ import pytest
 from whoosh.query import Term
 
 import search.solr_engine as solr_engine_module
+import search.solr_syntax as solr_syntax
 from archive.errors import NotFound, SearchUnavailable
 from archive.settings import load_settings
 from search.analyzers import fold
-from search.parse import parse_query
+from search.parse import parse_query, parse_search
 from search.query import SearchRequest
 from search.schema import build_schema
 from search.solr_engine import SolrClient, SolrEngine, to_solr
+from search.solr_rank import factor
 from search.verify import verify_archive
 
 from tests.conftest import run_cli
@@ -61,6 +63,8 @@ def test_without_java_the_cluster_script_says_what_to_install(tmp_path):
 def test_parsed_queries_in_solr_syntax():
     """The parser's tree, written for Solr: boosts, folded twins, NOT, phrases' slop, ranges."""
     assert doctest.testmod(solr_engine_module).failed == 0
+    assert doctest.testmod(solr_syntax).failed == 0
+    assert doctest.testmod(solr_syntax).attempted > 0
     schema = build_schema()
     text = to_solr(parse_query('"Hoàng Sa"~3 -loai:bando nam:1940..1950 triển*', schema=schema))
     assert '"hoàng sa"~2' in text and '"hoang sa"~2' in text
@@ -145,6 +149,71 @@ def test_plain_question_is_relaxed(solr_engine, solr_catalog, ids):
     result = _search(solr_engine, solr_catalog,
                      "kế hoạch triển lãm Hoàng Sa Trường Sa năm 2018 là gì xyzzyq?")
     assert ids["plan"] in _ids(result)[:3], _ids(result)
+
+
+def test_coord_scores_as_the_coordination_boost_did(solr_engine):
+    """{!coord} (ttdn.solr.CoordQuery) matches and scores a relaxed query as edismax's mm
+    with the coordination boost function did: the same items, the same scores."""
+    parsed = parse_search("kế hoạch triển lãm Hoàng Sa", schema=solr_engine._schema,
+                          gazetteer=solr_engine.gazetteer)
+    words = [to_solr(p.query) for p in parsed.parts if p.required]
+    n, need = len(words), 3
+    common = {"fq": "doctype:item", "fl": "id,score", "rows": 500,
+              **{f"w{i}": w for i, w in enumerate(words)}}
+    held = ",".join(f"if(query($w{i},0),1,0)" for i in range(n))
+    before = solr_engine.client.select({
+        **common, "defType": "edismax", "q.op": "OR", "mm": str(need),
+        "q": " ".join(f"({w})" for w in words), "boost": f"div(sum({held}),{n})"})
+    after = solr_engine.client.select({**common, "q": f"{{!coord n={n} need={need}}}"})
+    old = {d["id"]: d["score"] for d in before["response"]["docs"]}
+    new = {d["id"]: d["score"] for d in after["response"]["docs"]}
+    assert old and set(new) == set(old)
+    assert all(abs(new[k] - old[k]) <= 1e-5 * max(1.0, old[k]) for k in old), (old, new)
+
+
+def test_a_large_collection_asks_the_strict_match_first_and_finds_the_same(
+        solr_engine, solr_catalog, monkeypatch):
+    """Which match is asked first depends on the collection's size (counted by the first
+    relaxed request); the answer does not."""
+    asked: list[str] = []
+    inner = solr_engine._select
+
+    def recording(params):
+        asked.append(str(params.get("q", "")))
+        return inner(params)
+
+    monkeypatch.setattr(solr_engine, "_select", recording)
+    monkeypatch.setattr(solr_engine, "_size", None)
+    small = _search(solr_engine, solr_catalog, "kế hoạch triển lãm", audience="public")
+    assert asked[0].startswith("{!coord") and solr_engine._size is not None
+    asked.clear()
+    monkeypatch.setattr(solr_engine_module, "_STRICT_FIRST_ITEMS", 1)
+    large = _search(solr_engine, solr_catalog, "kế hoạch triển lãm", audience="public")
+    assert not asked[0].startswith("{!") and asked[1].startswith("{!coord"), asked
+    assert large.total == small.total
+    assert [(h.id, h.score) for h in large.hits] == [(h.id, h.score) for h in small.hits]
+
+
+def test_proximity_reranks_the_window_only(solr_engine, solr_catalog, monkeypatch):
+    """The factor is read for the returned window (a pseudo-field), never as a boost on
+    every match; the page's scores are the window's scores × the factor."""
+    asked: list[dict] = []
+    inner = solr_engine._select
+
+    def recording(params):
+        asked.append(params)
+        return inner(params)
+
+    monkeypatch.setattr(solr_engine, "_select", recording)
+    result = _search(solr_engine, solr_catalog, "kế hoạch", audience="public")
+    main = asked[0]
+    assert "boost" not in main and "c0:query($px0,0)" in main["fl"] and main["rows"] >= 50
+    window = {d["id"]: d for d in inner(main).docs}
+    assert result.hits and any(window[h.id]["c0"] for h in result.hits)
+    for hit in result.hits:  # Solr's score × proximity._factor from the pair's counts
+        assert hit.score == round(window[hit.id]["score"] * factor(window[hit.id], 1), 4)
+    assert [h.score for h in result.hits] == sorted([h.score for h in result.hits],
+                                                    reverse=True)
 
 
 def test_facets_count_what_matched(solr_engine, solr_catalog):
