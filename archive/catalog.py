@@ -376,6 +376,11 @@ class Catalog:
         """Every item id."""
         return [r[0] for r in self.db.execute("SELECT id FROM items ORDER BY id")]
 
+    def item_version(self, item_id: str) -> int | None:
+        """The item's version (one higher at every change to what it says), or None."""
+        row = self.db.execute("SELECT version FROM items WHERE id = ?", (item_id,)).fetchone()
+        return row[0] if row else None
+
     def item_id_for_sha(self, sha256: str) -> str | None:
         """The item whose original has this hash, if any."""
         row = self.db.execute("SELECT id FROM items WHERE sha256 = ?", (sha256,)).fetchone()

@@ -1,24 +1,21 @@
 """The ingest pipeline: hash → detect → extract → OCR where needed → store → catalog → index."""
 from __future__ import annotations
 
-import errno
 import logging
-import os
-import shutil
 import sqlite3
+import sys
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Callable
 
 from archive.catalog import Catalog, SeenFile, now_iso
-from archive.errors import (ArchiveError, ChangedWhileReading, IndexLocked, InternalError,
-                            SearchUnavailable, StorageFull, UnreadableFile)
+from archive.errors import ArchiveError, IndexLocked, SearchUnavailable, StorageFull
 from archive.lock import home_lock
-from archive.models import Event, FileRecord, Page, QuarantineEntry
+from archive.models import Event, FileRecord, Page
 from archive.names import display_name
 from archive.settings import Settings
 from archive.store import ObjectStore, sha256_file
@@ -30,7 +27,8 @@ from .language import DEFAULT_OCR_LANG, tesseract_langs
 from .linking import RecordLinks, stricter
 from .metadata.manifest import ManifestRow
 from .ocr_pool import start_ocr_pool
-from .quarantine_names import safe_name
+from .refusals import Refusals
+from .refusals import is_full as _is_full
 from .seen import plan_reads, stat_file
 from .summary import IngestSummary
 
@@ -44,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["run_ingest", "Progress"]
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass
@@ -72,7 +69,7 @@ class _Work:
     built: _Built | None = None  # pages, item and citations, when a worker built them already
 
 
-class _Run:
+class _Run(Refusals):
     """The context one ingest run passes from step to step."""
 
     def __init__(self, settings: Settings, catalog: Catalog, *, lang: str, jobs: int,
@@ -315,6 +312,8 @@ class _Run:
         archived = self._guard(work.input, work.sha256, self._archive, work)
         self._settle(work.sha256)
         if archived:
+            if not self.futures:  # no page being OCRed: no core is taken from Tesseract
+                self._prepare_index(archived)
             self._advance(indexed=True)
             from archive.pyramids import build_image_pyramids  # pyvips: loaded when needed
             try:
@@ -325,8 +324,9 @@ class _Run:
                 log.warning("%s: tiles not built (%s); `ttdn verify` will name them",
                             work.input.source, err)
 
-    def _archive(self, work: _Work) -> bool:
-        """Store the original (checking it did not change since hashed), then catalog the item."""
+    def _archive(self, work: _Work) -> str:
+        """Store the original (checking it did not change since hashed), then catalog the item;
+        its id."""
         ext = work.extraction
         if work.built is not None:
             pages, item, cites = work.built
@@ -355,7 +355,7 @@ class _Run:
         self.summary.pages += len(pages)
         self.summary.ocr_pages += sum(1 for p in pages if p.origin == "ocr")
         self.summary.warnings.extend((work.input.source, w) for w in item.warnings)
-        return True
+        return item.id
 
     def ingest_record(self, row: ManifestRow, *, rows_changed: bool = True) -> None:
         """A manifest row without a file (a DVD, a book on a shelf) becomes an item by itself."""
@@ -386,68 +386,6 @@ class _Run:
         self.links.record_made(item.id, item.identifier)
         self.summary.added.append(row.source)
         return True
-
-    # -- refusals ------------------------------------------------------------------------------
-
-    def _guard(self, inp: Input, sha256: str | None, step: Callable[..., T], *args,
-               advance: bool = True) -> T | None:
-        """Run one step for one input and return its result; whatever it raises becomes that
-        input's quarantine entry (and None)."""
-        try:
-            return step(*args)
-        except Exception as err:
-            self._fail(inp, sha256, err, advance=advance)
-            return None
-
-    def _fail(self, inp: Input, sha256: str | None, err: Exception, *,
-              advance: bool = True) -> None:
-        """Quarantine `inp` for `err`; only a full disk stops the run (run_ingest reports it)."""
-        if _is_full(err):
-            raise err
-        if isinstance(err, OSError) and not self._in_home(err.filename):
-            err = UnreadableFile(f"could not be read ({err.strerror or err}): check that it is "
-                                 "still there and readable, then run the same ingest again")
-        elif not isinstance(err, ArchiveError):  # a bug, or the data home failing under us
-            log.warning("%s: unexpected %s: %s", inp.source, type(err).__name__, err)
-            log.info("traceback of the unexpected error", exc_info=err)  # shown with -v
-            self.summary.internal.append((inp.source, f"{type(err).__name__}: {err}"))
-            err = InternalError(f"internal error ({type(err).__name__}: {err}): not archived; "
-                                "please report it (a copy is kept in quarantine)")
-        self._refuse(inp, sha256, err, advance=advance)
-
-    def _in_home(self, filename) -> bool:
-        """True when an OS error's file is the archive's own (so not the input's fault)."""
-        if not filename:
-            return False
-        return Path(os.fsdecode(filename)).is_relative_to(self.settings.home)
-
-    def _refuse(self, inp: Input, sha256: str | None, err: ArchiveError, *,
-                advance: bool = True) -> None:
-        reason = display_name(f"{Path(inp.source).name}: {err}")  # a message may quote a raw name
-        # A changing file is not worth a copy; an unread one (outside link) must not be read.
-        keep = sha256 is not None and not isinstance(err, ChangedWhileReading)
-        stored_as = self._quarantine_copy(inp, sha256, reason) if keep else None
-        self.catalog.quarantine(QuarantineEntry(inp.source, sha256, err.code, reason, now_iso(),
-                                                stored_as), raw_source=inp.raw)
-        self.summary.failed.append((inp.source, reason))
-        if advance:
-            self._advance()
-
-    def _quarantine_copy(self, inp: Input, sha256: str, reason: str) -> str | None:
-        """Copy a refused file to quarantine/<hash>/<short safe name>, with its reason beside it."""
-        folder = self.settings.quarantine_dir / sha256[:16]
-        target = folder / safe_name(Path(inp.source).name)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(inp.path, target)
-            target.with_name(target.name + ".reason.txt").write_text(
-                f"{inp.source}\n{reason}\n", encoding="utf-8")
-        except OSError as err:
-            if _is_full(err):
-                raise
-            log.warning("could not copy %s to quarantine: %s", inp.source, err)
-            return None
-        return str(target.relative_to(self.settings.home))
 
     # -- index and progress --------------------------------------------------------------------
 
@@ -483,6 +421,18 @@ class _Run:
                                        "is indexed by the next `ttdn ingest` or `ttdn reindex`")
                 self.summary.warnings.append(self._index_waiting)
 
+    def _prepare_index(self, item_id: str) -> None:
+        """Analyze the item's index document now, while the workers read the next files: the
+        batch's commit then only adds it (search/prepared.py; the same document either way)."""
+        if self._index_waiting:
+            return  # the engine failed this run: what it would prepare may wait long
+        from search.prepared import prepare
+        try:
+            prepare(self.settings, self.catalog, [item_id])
+        except Exception as err:  # archived already: its commit builds the document instead
+            log.warning("index document of %s not prepared ahead (%s: %s)", item_id,
+                        type(err).__name__, err)
+
     def _advance(self, *, indexed: bool = False) -> None:
         self.done += 1
         if indexed:
@@ -504,6 +454,8 @@ class _Run:
 
     def close_engine(self) -> None:
         """Release the search engine after the run's last index write."""
+        if "search.prepared" in sys.modules:  # what was prepared and not committed is let go
+            sys.modules["search.prepared"].discard(self.settings)
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -576,13 +528,6 @@ def _with_sha(seen: SeenFile, sha256: str) -> SeenFile:
 
 def _hint(row: ManifestRow | None, name: str) -> str | None:
     return row.values.get(name) if row else None
-
-
-def _is_full(err: BaseException) -> bool:
-    """True for the disk-full errors that stop a run (StorageFull), OS or SQLite."""
-    if isinstance(err, OSError):
-        return err.errno in (errno.ENOSPC, errno.EDQUOT)
-    return isinstance(err, sqlite3.OperationalError) and "full" in str(err)
 
 
 def run_ingest(paths: list[Path], settings: Settings, *, lang: str | None = None,

@@ -90,11 +90,19 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
+    if len(text) <= _SHORT:  # a word or a pair: the same ones come back item after item
+        return _fold_short(text)
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     # Only U+0300–U+036F is dropped: Japanese voicing marks (が = か + U+3099) must survive.
     bare = _VI_MARKS_RE.sub("", unicodedata.normalize("NFD", text.translate(_FOLD_MAP)))
     return unicodedata.normalize("NFC", bare).lower()
 
 
+_SHORT = 48  # characters up to which folds are remembered (every vocab entry of an item)
+_fold_short = lru_cache(maxsize=1 << 15)(_fold)  # ~9 MB when full
 _fold_token = lru_cache(maxsize=1 << 16)(fold)
 
 

@@ -5,9 +5,10 @@ a Whoosh index.
 
 One document per item (see ``schema.py``): metadata and text, each page's starting position,
 and the item's autocomplete vocabulary. Writes are batched: ingest commits every
-``TTDN_INDEX_BATCH`` items; a rebuild writes everything through one writer, or when the
-catalog is large through ``procs`` processes that each read a contiguous share of the catalog
-and write one segment (``segments.build_segments``), committed together in catalog order.
+``TTDN_INDEX_BATCH`` items, each analyzed as soon as it was catalogued (``prepared.py``); a
+rebuild writes everything through one writer, or when the catalog is large through ``procs``
+processes that each read a contiguous share of the catalog and write one segment
+(``segments.build_segments``), committed together in catalog order.
 """
 from __future__ import annotations
 
@@ -127,11 +128,11 @@ def _period_bounds(item: Item) -> dict:
 
 def item_documents(item: Item, pages: list[Page]) -> list[dict]:
     """The item's index document (a list: one document per item since page positions)."""
-    from .tokens import tokenize_pages
+    from .body_tokens import tokenize_body
     from .vocab import vocab_terms
     title = item.title or ""
     # Tokenized once for content and content_f; page n starts at position starts[i + 1].
-    body, starts = tokenize_pages([_text_of(item), *(p.text for p in pages)])
+    body, starts = tokenize_body([_text_of(item), *(p.text for p in pages)])
     number = {"doc_number": item.doc_number, "doc_number_f": item.doc_number} \
         if item.doc_number else {}
     vocab = vocab_terms(item.access, title, [p.text for p in pages])
@@ -142,10 +143,17 @@ def item_documents(item: Item, pages: list[Page]) -> list[dict]:
 
 
 def write_documents(w, catalog: Catalog, item_ids: list[str], *, replace: bool = True) -> None:
-    """Add these items' documents to an open writer (deleting their old ones first)."""
+    """Add these items' documents to an open writer (deleting their old ones first).
+
+    An item ingest analyzed already (prepared.py) is added as analyzed, when it is still the
+    version it was analyzed from; any other is built from the catalog here.
+    """
+    from .prepared import take
     for item_id in item_ids:
         if replace:
             w.delete_by_term("item_id", item_id)
+        if take(w, catalog, item_id):
+            continue
         item = catalog.get_item(item_id)
         if item is not None:
             for doc in item_documents(item, catalog.pages(item_id)):

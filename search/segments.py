@@ -1,13 +1,15 @@
-"""Whoosh's segment writer with its three slow spots fixed, and segments built in parallel.
+"""Whoosh's segment writer with its slow spots fixed, and segments built in parallel.
 
 Profiled on a 10k-page rebuild (bench/search_bench.py), Whoosh's own commit took over half of
-the time, mostly in three places this module replaces without changing a byte of the result:
+the time, mostly in places this module replaces without changing a byte of the result:
 
 - the posting pool pickled every posting one by one into its sorted runs on disk and unpickled
   them one by one to merge: runs are now pickled in chunks (one `pickle.dump` per 20k postings);
 - writing the postings asked, for each of them, the length of the posting's document in its
   field: the lookup checked the column file on disk (`os.stat`) each time for fields that keep
   no lengths (vocab, the labels): lengths are now read once per field;
+- the postings were written term by term through five Whoosh objects: one fused loop writes
+  the same bytes (``segment_postings.py``; ingest's commits spent most of their time there);
 - `ix.writer(procs=N)` tokenized every document in the parent process and pickled it to the
   children: :func:`build_segments` has each process read its share of the items from the
   catalog, build their documents and write one segment, and the parent commits the segments in
@@ -28,6 +30,8 @@ from whoosh.index import Index, LockError
 from whoosh.writing import PostingPool, SegmentWriter
 
 from archive.errors import IndexLocked
+
+from .segment_postings import write_postings
 
 __all__ = ["FastSegmentWriter", "build_segments", "open_writer"]
 
@@ -87,6 +91,13 @@ class _Lengths:
             lengths = self._fields[fieldname] = self._load(fieldname)
         return default if lengths is None else lengths[docnum]
 
+    def field_lengths(self, fieldname: str) -> list[int] | None:
+        """Every document's length in `fieldname`, or None when the field keeps no lengths."""
+        lengths = self._fields.get(fieldname, _MISSING)
+        if lengths is _MISSING:
+            lengths = self._fields[fieldname] = self._load(fieldname)
+        return lengths
+
     def _load(self, fieldname: str) -> list[int] | None:
         reader = self._reader
         probe = reader.doc_field_length(0, fieldname, default=None) \
@@ -105,11 +116,12 @@ class FastSegmentWriter(SegmentWriter):
                                  limitmb=kwargs.get("limitmb", 128))
 
     def _flush_segment(self) -> None:
-        # As SegmentWriter._flush_segment, with the lengths cached.
+        # As SegmentWriter._flush_segment, with the lengths cached and the postings written
+        # by one fused loop (segment_postings.py).
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, _Lengths(pdr) if pdr else None,
-                                      self.pool.iter_postings())
+        write_postings(self.fieldwriter, self.schema, _Lengths(pdr) if pdr else None,
+                       self.pool.iter_postings())
         self.fieldwriter.close()
         if pdr:
             pdr.close()

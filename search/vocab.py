@@ -37,13 +37,34 @@ def vocab_key(level: str, folded: str) -> str:
 
 
 def _count(texts: Iterable[str]) -> Counter:
-    """Lowercased words and pairs of words in these texts, with their counts."""
+    """Lowercased words and pairs of words in these texts, with their counts.
+
+    What ``re.findall(_WORD, low)`` and ``_PAIR`` find, from one split into word runs: a word
+    is a whole run of 2-24 letters, a pair two such runs with one space between. The look-
+    arounds made those scans try every position (a third of an ingest commit).
+    """
     counts: Counter = Counter()
+    letters = re.compile(rf"{_LETTERS}{{2,24}}").fullmatch
+    known: dict[str, bool] = {}
     for text in texts:
-        low = unicodedata.normalize("NFC", text).lower()
-        counts.update(re.findall(_WORD, low))
-        counts.update(f"{a} {b}" for a, b in re.findall(_PAIR, low))
+        parts = _RUNS.split(unicodedata.normalize("NFC", text).lower())
+        words, pairs, last = [], [], None  # last: the run just before, if it was a word
+        for i in range(0, len(parts), 2):  # runs at even places, what separates them between
+            run = parts[i]
+            word = known.get(run)
+            if word is None:
+                word = known[run] = letters(run) is not None
+            if word:
+                words.append(run)
+                if last is not None and parts[i - 1] == " ":
+                    pairs.append(f"{last} {run}")
+            last = run if word else None
+        counts.update(words)
+        counts.update(pairs)
     return counts
+
+
+_RUNS = re.compile(r"(\W+)")  # split: word runs (maybe empty at the ends) and separators
 
 
 def vocab_terms(level: str, title: str, texts: Iterable[str]) -> set[str]:
