@@ -23,7 +23,6 @@ from whoosh.index import TOC
 from .bulk import BulkScorer
 from .columns import LazyColumns
 from .evaluate import query_scores, supported
-from .postings import block_entries
 from .schema import weighting
 
 __all__ = ["Snapshot", "SnapshotPool", "term_docs"]
@@ -52,7 +51,7 @@ class Snapshot:
         key = repr(query)
         found = self._sets.get(key)
         if found is None:
-            fast = term_docs(self.searcher, query)
+            fast = term_docs(self.bulk, query)
             found = frozenset(fast if fast is not None else self.searcher.docs_for_query(query))
             self._sets[key] = found
             if len(self._sets) > _CACHED_SETS:
@@ -162,8 +161,8 @@ class SnapshotPool:
             snapshot.close()
 
 
-def term_docs(searcher, query: Q.Query) -> set[int] | None:
-    """The live docnums of a filter made of terms, ANDs and ORs, read a block at a time.
+def term_docs(bulk: BulkScorer, query: Q.Query) -> set[int] | None:
+    """The live docnums of a filter made of terms, ANDs and ORs, from the terms' postings.
 
     Whoosh's ``docs_for_query`` steps its matchers one posting at a time: the access filter of
     a 100k-page index took a fifth of a one-shot search. None: not such a filter (Whoosh
@@ -171,17 +170,12 @@ def term_docs(searcher, query: Q.Query) -> set[int] | None:
     """
     kind = type(query)
     if kind is Q.Term:
-        out: set[int] = set()
-        for sub, offset in searcher.leaf_searchers():
-            try:
-                blocks = list(block_entries(sub.reader(), query.fieldname, query.text))
-            except ValueError:  # not a value of that field's type: matches nothing, as in Whoosh
-                continue
-            for ids, _ in blocks:
-                out.update((d + offset for d in ids) if offset else ids)
-        return out
+        try:
+            return set(bulk.term_weights(query.fieldname, query.text))
+        except ValueError:  # not a value of that field's type: matches nothing, as in Whoosh
+            return set()
     if kind in (Q.And, Q.Or) and query.subqueries:
-        parts = [term_docs(searcher, sub) for sub in query.subqueries]
+        parts = [term_docs(bulk, sub) for sub in query.subqueries]
         if any(part is None for part in parts):
             return None
         return set.intersection(*parts) if kind is Q.And else set.union(*parts)
