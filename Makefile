@@ -68,8 +68,9 @@ ingest: install
 serve: install
 	TTDN_HOME=$(HOME_DIR) $(BIN)/ttdn serve
 
+# The suite on every core (pytest-xdist), a test file per worker: a file's fixtures stay together.
 test: test-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses=4 --dist loadfile
 
 # The search tests again on a loopback SolrCloud (issue 14): each test home gets a collection.
 # (tests/test_solr_engine.py, the cluster's own tests, already run in `make test`.)
@@ -79,7 +80,9 @@ SOLR_TESTS = tests/test_search_query.py tests/test_search_questions.py \
 test-solr: test-deps
 	$(BIN)/python -m pytest -q --engine solr $(SOLR_TESTS)
 
-bench: test-deps
+# The bench needs the project and its test extras (bench/ reuses the tests' fixtures), not the
+# browser, the npm packages or the Solr module of `test-deps`.
+bench: install $(VENV)/.test-deps
 	$(BIN)/python bench/run.py
 
 # Issue 14, point 5: 1,000,000 pages into a loopback SolrCloud (its own, bigger cluster), query

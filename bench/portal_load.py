@@ -1,14 +1,15 @@
 """Load on /api/search: N concurrent clients for T seconds against `ttdn serve` on loopback.
 
     .venv/bin/python bench/portal_load.py --home data [--clients 16] [--seconds 30] [--workers N]
-                                          [--uncached]
+                                          [--uncached] [--new-connections]
 
 Starts `ttdn serve` (waitress, --workers processes on one socket; default: one per core) on a
 free port as its own process, so the clients' threads do not share its interpreter, waits until
-it answers, warms it up, then lets every client send one query after another (a fixed mix of
-real queries, public audience) and prints requests per second, latency percentiles and the
-server's CPU time per request (which the machine's other load hardly changes; the load average
-is printed too). Exits 1 when any request failed.
+it answers, warms it up, then lets every client send one query after another over its own kept-alive HTTP/1.1
+connection (a fixed mix of real queries, public audience; `--new-connections`: one connection
+per request) and prints requests per second, latency percentiles, and the CPU time per request
+of the server (which the machine's other load hardly changes) and of the clients themselves
+(they share the machine; the load average is printed too). Exits 1 when any request failed.
 
 The fixed mix repeats, so with the portal's result cache (search/result_cache.py) nearly every
 measured request is a cache hit. `--uncached` starts the server with TTDN_SEARCH_CACHE=0: every
@@ -18,6 +19,7 @@ the cache's lookup). Report both figures.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import socket
@@ -69,24 +71,41 @@ def _wait_until_up(base: str, timeout: float = 30.0) -> None:
 
 
 def _client(base: str, offset: int, stop: threading.Event, measure_from: list[float],
-            latencies: list[float], errors: list[str]) -> None:
-    """Send queries until stopped; record latencies of requests started after the warm-up."""
+            latencies: list[float], errors: list[str], keep_alive: bool = True) -> None:
+    """Send queries until stopped; record latencies of requests started after the warm-up.
+
+    One persistent HTTP/1.1 connection per client, as a browser or a portal's proxy keeps
+    (`keep_alive=False`: a new connection for every request).
+    """
+    host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
+    conn: http.client.HTTPConnection | None = None
     i = offset
     while not stop.is_set():
-        url = f"{base}/api/search?q={urllib.parse.quote(QUERIES[i % len(QUERIES)])}"
+        path = f"/api/search?q={urllib.parse.quote(QUERIES[i % len(QUERIES)])}"
         i += 1
         started = time.perf_counter()
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                body = response.read()
-                ok = response.status == 200 and b'"total"' in body
-        except (urllib.error.URLError, OSError) as err:
+            if conn is None:
+                conn = http.client.HTTPConnection(host, port, timeout=30)
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+            ok = response.status == 200 and b'"total"' in body
+            if not keep_alive or response.will_close:
+                conn.close()
+                conn = None
+        except (OSError, http.client.HTTPException) as err:
             ok, body = False, str(err).encode()
+            if conn is not None:
+                conn.close()
+                conn = None
         elapsed = time.perf_counter() - started
         if started >= measure_from[0]:
             latencies.append(elapsed)  # list.append is atomic under the GIL
             if not ok:
                 errors.append(body[:200].decode("utf-8", "replace"))
+    if conn is not None:
+        conn.close()
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -95,7 +114,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run(home: Path, clients: int, seconds: float, threads: int,
-        workers: int | None = None, cache: bool = True) -> dict:
+        workers: int | None = None, cache: bool = True, keep_alive: bool = True) -> dict:
     """Serve `home` (`workers` processes, None: one per core), load it, stop it; the figures."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -105,14 +124,16 @@ def run(home: Path, clients: int, seconds: float, threads: int,
         stop, latencies, errors = threading.Event(), [], []
         measure_from = [time.perf_counter() + _WARMUP]
         threads_ = [threading.Thread(target=_client, args=(base, n, stop, measure_from,
-                                                           latencies, errors), daemon=True)
+                                                           latencies, errors, keep_alive),
+                                     daemon=True)
                     for n in range(clients)]
         for thread in threads_:
             thread.start()
         time.sleep(_WARMUP)
-        cpu_before = _server_cpu_seconds(server.pid)
+        cpu_before, own_before = _server_cpu_seconds(server.pid), time.process_time()
         time.sleep(seconds)
         cpu_spent = _server_cpu_seconds(server.pid) - cpu_before
+        client_cpu = time.process_time() - own_before
         stop.set()
         for thread in threads_:
             thread.join(timeout=60)
@@ -132,6 +153,10 @@ def run(home: Path, clients: int, seconds: float, threads: int,
         "max_ms": round(max(latencies) * 1000, 1) if latencies else None,
         "server_cpu_ms_per_request": round(cpu_spent * 1000 / len(latencies), 2)
         if latencies else None,
+        # the clients share the machine: what they take is not the server's to use
+        "client_cpu_ms_per_request": round(client_cpu * 1000 / len(latencies), 2)
+        if latencies else None,
+        "keep_alive": keep_alive,
         "first_errors": errors[:3], "server_peak_rss_mib": peak_mib,
     }
 
@@ -190,13 +215,16 @@ def main() -> None:
     parser.add_argument("--uncached", action="store_true",
                         help="serve with the result cache off (TTDN_SEARCH_CACHE=0): every "
                              "request computed, as distinct queries are")
+    parser.add_argument("--new-connections", action="store_true",
+                        help="a new TCP connection for every request (default: one kept-alive "
+                             "connection per client)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     home = Path(args.home).resolve()
     if not (home / "catalog.sqlite3").is_file():
         raise SystemExit(f"{home} holds no archive: run `make ingest` (or ingest into --home)")
     figures = run(home, args.clients, args.seconds, args.threads, args.workers,
-                  cache=not args.uncached)
+                  cache=not args.uncached, keep_alive=not args.new_connections)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
     else:
@@ -204,12 +232,14 @@ def main() -> None:
               f"{figures['server_workers']} waitress process(es) × "
               f"{figures['server_threads']} threads on 127.0.0.1, "
               f"result cache {'on' if figures['result_cache'] else 'off'}, "
+              f"{'kept-alive' if figures['keep_alive'] else 'new'} connections, "
               f"load average {figures['load_average']}")
         print(f"requests: {figures['requests']}  errors: {figures['errors']}")
         print(f"requests/s: {figures['requests_per_second']}")
         print(f"latency ms: p50 {figures['p50_ms']}  p95 {figures['p95_ms']}  "
               f"p99 {figures['p99_ms']}  max {figures['max_ms']}")
-        print(f"server CPU per request: {figures['server_cpu_ms_per_request']} ms")
+        print(f"server CPU per request: {figures['server_cpu_ms_per_request']} ms, clients' "
+              f"{figures['client_cpu_ms_per_request']} ms")
         for error in figures["first_errors"]:
             print(f"error: {error}")
     sys.exit(1 if figures["errors"] else 0)

@@ -19,11 +19,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def served(app, *, threads: int = 4) -> Iterator[str]:
     """The app under waitress at http://127.0.0.1:PORT (port 0: the OS picks a free one)."""
     server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="ttdn-test")
-    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    closing = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:
+            # close() from this thread leaves the loop selecting on the closed socket (EBADF)
+            if not closing.is_set():
+                raise
+
+    thread = threading.Thread(target=run, name="waitress", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
+        closing.set()
         server.close()
         thread.join(timeout=5)
 
