@@ -9,7 +9,6 @@ harvester can see, so a harvest bounded by the `seq` it started at is a stable s
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -87,8 +86,11 @@ def set_slug(name: str) -> str:
     folded = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
     ascii_ = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_).strip("-")
+    if slug:
+        return slug
     # A name in Chinese or Japanese folds to nothing: a short hash keeps it a set of its own.
-    return slug or "h" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+    import hashlib  # here: OpenSSL's load is paid by the few names that need it, not every `ttdn`
+    return "h" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
 
 
 def set_specs(item: Item) -> tuple[str, ...]:

@@ -3,19 +3,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 __all__ = ["guess_languages", "main_language", "tesseract_langs", "DEFAULT_OCR_LANG"]
 
 DEFAULT_OCR_LANG = "vie+eng"
 _TESSERACT = {"vi": "vie", "en": "eng", "zh": "chi_sim", "ja": "jpn", "ko": "kor", "fr": "fra"}
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
-# Letters only Vietnamese uses (beyond what French shares), matched in lower-cased text.
-_VIET = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
-_WORD = re.compile(r"\w+")
 _CJK = ("zh", "ja", "ko")
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+# Compiled at the first page guessed (through _pattern): their classes span ~70,000 code points,
+# which sre walks one by one in Python, ~10 ms that a re-run over unchanged files never needs.
+_PATTERNS = {
+    "_HAN": r"[\u4e00-\u9fff]",
+    "_KANA": r"[\u3040-\u30ff]",
+    "_HANGUL": r"[\uac00-\ud7af]",
+    # Letters only Vietnamese uses (beyond what French shares), matched in lower-cased text.
+    "_VIET": r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]",
+    "_WORD": r"\w+",
+    "_CJK_CHAR": r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]",
+}
 _FRENCH = ("le", "la", "les", "des", "et", "est", "du", "une", "pour", "dans")
 _EN = ("the", "and", "of", "to", "in", "is", "for", "with", "on", "by", "from")
 
@@ -31,15 +36,15 @@ def guess_languages(text: str) -> list[str]:
     # equal to one of its words, so counting words gives the same answer, several times faster).
     low = text.lower()
     found = []
-    if _at_least(_VIET, low, 3):
+    if _at_least(_pattern("_VIET"), low, 3):
         found.append("vi")
-    if _KANA.search(text):
+    if _pattern("_KANA").search(text):
         found.append("ja")
-    elif _at_least(_HAN, text, 2):
+    elif _at_least(_pattern("_HAN"), text, 2):
         found.append("zh")
-    if _HANGUL.search(text):
+    if _pattern("_HANGUL").search(text):
         found.append("ko")
-    words = Counter(_WORD.findall(low))
+    words = Counter(_pattern("_WORD").findall(low))
     if sum(words[w] for w in _FRENCH) >= 3:
         found.append("fr")
     elif ("vi" not in found and _latin_words(low) >= 3) or _english_share(text, words) > 0.3:
@@ -70,22 +75,35 @@ def main_language(text: str, found: list[str] | None = None) -> str | None:
     if not cjk or not others:
         return found[0]
     # A Chinese or Japanese word is about two characters; a Korean syllable block, one.
-    cjk_words = (len(_HAN.findall(text)) + len(_KANA.findall(text))) / 2 + \
-        len(_HANGUL.findall(text))
-    latin_words = sum(1 for w in _WORD.findall(text.lower())
-                      if w.isalpha() and not _CJK_CHAR.search(w))
+    cjk_words = (len(_pattern("_HAN").findall(text)) + len(_pattern("_KANA").findall(text))) / 2 + \
+        len(_pattern("_HANGUL").findall(text))
+    latin_words = sum(1 for w in _pattern("_WORD").findall(text.lower())
+                      if w.isalpha() and not _pattern("_CJK_CHAR").search(w))
     return cjk[0] if cjk_words > latin_words else others[0]
 
 
 def _latin_words(low: str) -> int:
     """Words of two or more ASCII letters once the Vietnamese-only letters are taken out."""
-    return sum(1 for w in _WORD.findall(_VIET.sub(" ", low))
+    return sum(1 for w in _pattern("_WORD").findall(_pattern("_VIET").sub(" ", low))
                if len(w) >= 2 and w.isascii() and w.isalpha())
 
 
 def _english_share(text: str, words: Counter) -> float:
     total = len(text.split())
     return sum(words[w] for w in _EN) / total * 4 if total else 0.0
+
+
+@lru_cache(maxsize=None)
+def _pattern(name: str) -> re.Pattern[str]:
+    """One of _PATTERNS, compiled."""
+    return re.compile(_PATTERNS[name])
+
+
+def __getattr__(name: str):
+    # PEP 562: `language._HAN` and the others, as the module had them before (tests read them).
+    if name in _PATTERNS:
+        return _pattern(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def tesseract_langs(languages: list[str] | None, default: str = DEFAULT_OCR_LANG) -> str:

@@ -58,9 +58,19 @@ _CJK = (
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _LETTER = rf"[^\W_{_CJK}]"
 _RUN = rf"{_LETTER}(?:{_LETTER}|[{_MARKS}])*"
-_TOKEN_RE = re.compile(
-    rf"(?P<cjk>[{_CJK}](?:[{_CJK}]|[{_MARKS}])*)|(?P<word>{_RUN}(?:[-/]{_RUN})*)"
-)
+# The tokens: a CJK run (with the marks NFD text puts after its characters), or a letter/digit
+# run and the compounds it heads (244/2026/NĐ-CP). Compiling it costs ~20 ms, because sre walks
+# every BMP code point of each of the six CJK classes in Python: a one-shot `ttdn search` only
+# tokenizes its query and the gazetteer's names, so short texts use _SHORT_PATTERN below.
+_TOKEN_PATTERN = rf"(?P<cjk>[{_CJK}](?:[{_CJK}]|[{_MARKS}])*)|(?P<word>{_RUN}(?:[-/]{_RUN})*)"
+# The same tokens (tests/test_search_token_patterns.py compares the two), written with two CJK
+# classes instead of six: C(C|M)* as (CM*)+; RUN([-/]RUN)* as L M*([-/]?L M*)*; and the first
+# letter of a word needs no CJK exclusion, since the cjk branch was tried at that character
+# first. A third of the compile, but slower per character (more steps in its loop), so pages
+# keep the first pattern.
+_SHORT_PATTERN = (rf"(?P<cjk>(?:[{_CJK}][{_MARKS}]*)+)"
+                  rf"|(?P<word>[^\W_][{_MARKS}]*(?:[-/]?{_LETTER}[{_MARKS}]*)*)")
+_SHORT_TEXT = 256  # characters up to which a text is scanned with the short pattern
 _SEP_RE = re.compile(r"[-/]")
 _VI_MARKS_RE = re.compile("[\u0300-\u036f]")
 
@@ -171,7 +181,8 @@ def _scan(text: str, query: bool, unigrams: bool, pos: int,
     # every token of every page indexed.
     out: list[tuple[str, int, int, int]] = []
     append, is_normalized = out.append, unicodedata.is_normalized
-    for match in _TOKEN_RE.finditer(text):
+    pattern = _token_re() if len(text) > _SHORT_TEXT else _short_re()
+    for match in pattern.finditer(text):
         word = match.group()
         # The common case (a plain NFC word) is inlined.
         if match.lastgroup == "word" and "-" not in word and "/" not in word \
@@ -189,6 +200,25 @@ def _scan(text: str, query: bool, unigrams: bool, pos: int,
             append((piece, pos + rel, at + start, at + end))
         pos += width
     return out
+
+
+@lru_cache(maxsize=None)
+def _token_re() -> re.Pattern:
+    """The token pattern, compiled at the first long text (or use of ``_TOKEN_RE``)."""
+    return re.compile(_TOKEN_PATTERN)
+
+
+@lru_cache(maxsize=None)
+def _short_re() -> re.Pattern:
+    """The short texts' pattern, compiled at the first short text."""
+    return re.compile(_SHORT_PATTERN)
+
+
+def __getattr__(name: str):
+    # PEP 562: `_TOKEN_RE` (search.body_tokens scans pages with it) compiled on first use.
+    if name == "_TOKEN_RE":
+        return _token_re()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _Piece = tuple[str, int, int, int]  # text, position offset, start and end offsets in the match

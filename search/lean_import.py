@@ -5,9 +5,12 @@ imports asyncio, for coroutine properties Whoosh has none of), ``urllib.request`
 ``whoosh.compat`` (with http.client, email and ssl, for a ``urlretrieve`` nothing calls) and
 ``whoosh.lang.morph_en`` from ``whoosh.query`` (a few hundred English regular expressions
 compiled for the ``Variations`` query, which we never build). A one-shot ``ttdn search``
-paid about a fifth of its CPU time for them.
+paid about a fifth of its CPU time for them. Likewise ``tempfile`` (with shutil, bz2, lzma and
+random, for Whoosh's ``TempStorage``), ``random`` (``whoosh.util.random_name``, for writers) and
+``whoosh.lang.porter`` (the English stemmer's regular expressions, bound as ``StemFilter``'s
+default and used by none of our analyzers): a search calls none of them.
 
-``lean_whoosh()`` imports Whoosh's query and reading modules with stand-ins for those three that
+``lean_whoosh()`` imports the Whoosh modules a search uses with stand-ins for those that
 load the real module the first time they are actually used, then takes the stand-ins out of
 ``sys.modules``: any other importer, then or later, gets the real modules. Behaviour is
 unchanged; only when the cost is paid moves. The long-lived portal does not need this (it pays
@@ -23,18 +26,24 @@ import types
 __all__ = ["lean_whoosh", "DEFERRED"]
 
 # The modules a search no longer loads (tests/test_cli_startup.py checks that it does not).
-DEFERRED = ("asyncio", "urllib.request", "http.client", "email.parser", "whoosh.lang.morph_en")
+DEFERRED = ("asyncio", "urllib.request", "http.client", "email.parser", "whoosh.lang.morph_en",
+            "tempfile", "random", "whoosh.lang.porter")
+
+
+# What a search imports of Whoosh: whoosh.searching comes at the first searcher (with
+# whoosh.classify, which imports random), the codec with search.postings.
+_WHOOSH = ("whoosh.query", "whoosh.reading", "whoosh.searching", "whoosh.codec.whoosh3")
 
 
 def lean_whoosh() -> None:
-    """Import whoosh.query and whoosh.reading with the unused imports above deferred."""
-    if "whoosh.query" in sys.modules and "whoosh.reading" in sys.modules:
+    """Import Whoosh's query, reading and searching modules with the imports above deferred."""
+    if all(name in sys.modules for name in _WHOOSH):
         return  # already imported (the lean way or not): nothing left to save
     standins = {name: make() for name, make in _STANDINS.items() if name not in sys.modules}
     sys.modules.update(standins)
     try:
-        importlib.import_module("whoosh.query")
-        importlib.import_module("whoosh.reading")
+        for name in _WHOOSH:
+            importlib.import_module(name)
     finally:
         for name, module in standins.items():
             if sys.modules.get(name) is module:
@@ -88,5 +97,15 @@ def _morph_en() -> types.ModuleType:
     return _module("whoosh.lang.morph_en", variations=variations)
 
 
+def _porter() -> types.ModuleType:
+    def stem(word):
+        return _real("whoosh.lang.porter").stem(word)
+
+    return _module("whoosh.lang.porter", stem=stem)
+
+
+# Whoosh uses tempfile and random only as `module.function(...)` inside functions, so stand-ins
+# with nothing of their own (every attribute from the real module, when asked) are enough.
 _STANDINS = {"asyncio": _asyncio, "urllib.request": _urllib_request,
-             "whoosh.lang.morph_en": _morph_en}
+             "whoosh.lang.morph_en": _morph_en, "whoosh.lang.porter": _porter,
+             "tempfile": lambda: _module("tempfile"), "random": lambda: _module("random")}
