@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import ChangedWhileReading
@@ -78,6 +77,7 @@ class ObjectStore:
 
     def _write(self, fill, *, expected: str | None) -> str:
         """Run `fill(dst) -> sha256` into a temp file, check the hash, fsync, rename into place."""
+        import tempfile  # here: a re-run over unchanged files writes nothing
         self._tmp.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=self._tmp, prefix=(expected or "new")[:8])
         try:

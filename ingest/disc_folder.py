@@ -16,8 +16,6 @@ import hashlib
 import os
 import shutil
 import stat
-import tarfile
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +106,8 @@ def pack_video_ts(video_ts: Path, settings: Settings, *, name: str) -> DiscPack:
                           f"{settings.max_file_mb} MiB (TTDN_MAX_FILE_MB)")
     work = settings.home / "tmp" / "discs"
     work.mkdir(parents=True, exist_ok=True)
+    import tarfile  # a disc to pack needs these, not every ingest's start-up
+    import tempfile
     folder = Path(tempfile.mkdtemp(dir=work))
     target = folder / safe_name(f"{name or 'disc'}.tar")
     try:

@@ -75,8 +75,8 @@ def main_language(text: str, found: list[str] | None = None) -> str | None:
     if not cjk or not others:
         return found[0]
     # A Chinese or Japanese word is about two characters; a Korean syllable block, one.
-    cjk_words = (len(_pattern("_HAN").findall(text)) + len(_pattern("_KANA").findall(text))) / 2 + \
-        len(_pattern("_HANGUL").findall(text))
+    cjk_words = (len(_pattern("_HAN").findall(text)) + len(_pattern("_KANA").findall(text))) \
+        / 2 + len(_pattern("_HANGUL").findall(text))
     latin_words = sum(1 for w in _pattern("_WORD").findall(text.lower())
                       if w.isalpha() and not _pattern("_CJK_CHAR").search(w))
     return cjk[0] if cjk_words > latin_words else others[0]

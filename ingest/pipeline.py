@@ -6,8 +6,6 @@ import sqlite3
 import sys
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -21,23 +19,26 @@ from archive.settings import Settings
 from archive.store import ObjectStore, sha256_file
 
 from .bounds import Deadline
-from .extraction import Extraction, OcrJob, PageText
 from .inputs import Input, Inputs, collect_inputs
 from .language import DEFAULT_OCR_LANG, tesseract_langs
 from .linking import RecordLinks, stricter
-from .metadata.manifest import ManifestRow
-from .ocr_pool import start_ocr_pool
 from .refusals import Refusals
 from .refusals import is_full as _is_full
 from .seen import plan_reads, stat_file
 from .summary import IngestSummary
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from archive.models import Item
     from search.engine import SearchEngine
 
+    from .extraction import Extraction, OcrJob, PageText
+    from .metadata.manifest import ManifestRow
+
 # Extractors (PyMuPDF, Pillow), the OCR worker, Tesseract's wrapper and the search index are
-# imported where first needed: a re-run over unchanged files needs none of them (~0.5 s).
+# imported where first needed: a re-run over unchanged files needs none of them (~0.5 s). So is
+# the process pool (concurrent.futures.process, with multiprocessing: ~30 ms of such a re-run).
 
 __all__ = ["run_ingest", "Progress"]
 
@@ -146,6 +147,7 @@ class _Run(Refusals):
         too. Results are taken oldest first; at most 2 files per worker wait. False when the
         pool is broken: then this process reads the file itself.
         """
+        from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
         try:
             future = self.pool.submit(_extract_job, inp.path, self._lang_for(inp.row),
                                       _hint(inp.row, "kind"), self.settings, seen.sha256,
@@ -251,6 +253,7 @@ class _Run(Refusals):
         waited = list(self.futures)
         if extractions and self.extracting:
             waited.append(self.extracting[0].future)
+        from concurrent.futures import FIRST_COMPLETED, wait  # loaded with the pool already
         done, _ = wait(waited, timeout=None if block else 0, return_when=FIRST_COMPLETED)
         if extractions:
             while self._next_extraction(block=False):
@@ -262,6 +265,7 @@ class _Run(Refusals):
                 work.pages[job.n] = future.result()
             except Exception as err:  # one unreadable page is a warning, never a lost item
                 work.extraction.warnings.append(f"page {job.n}: OCR failed ({err})")
+                from .extraction import PageText
                 work.pages[job.n] = PageText(job.n, "", origin="ocr", confidence=None)
             work.waiting -= 1
             if work.waiting == 0:
@@ -444,6 +448,7 @@ class _Run(Refusals):
     def start_pool(self) -> ProcessPoolExecutor:
         """The OCR workers, started once per run, before the first file is read."""
         if self.pool is None:
+            from .ocr_pool import start_ocr_pool
             self.pool = start_ocr_pool(self.jobs, self.lang)
         return self.pool
 

@@ -63,7 +63,7 @@ _RUN = rf"{_LETTER}(?:{_LETTER}|[{_MARKS}])*"
 # every BMP code point of each of the six CJK classes in Python: a one-shot `ttdn search` only
 # tokenizes its query and the gazetteer's names, so short texts use _SHORT_PATTERN below.
 _TOKEN_PATTERN = rf"(?P<cjk>[{_CJK}](?:[{_CJK}]|[{_MARKS}])*)|(?P<word>{_RUN}(?:[-/]{_RUN})*)"
-# The same tokens (tests/test_search_token_patterns.py compares the two), written with two CJK
+# The same tokens (tests/test_lean_startup.py compares the two), written with two CJK
 # classes instead of six: C(C|M)* as (CM*)+; RUN([-/]RUN)* as L M*([-/]?L M*)*; and the first
 # letter of a word needs no CJK exclusion, since the cjk branch was tried at that character
 # first. A third of the compile, but slower per character (more steps in its loop), so pages

@@ -19,7 +19,6 @@ The rules, in the README's manifest section too:
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import re
@@ -216,6 +215,7 @@ def _nearest(cell: str) -> str:
     inside = [c for c in COLUMNS if c in norm]
     if inside:
         return max(inside, key=len)
+    import difflib  # for a header with an unknown column only: not every ingest's start-up
     return (difflib.get_close_matches(norm, COLUMNS, n=1, cutoff=0) or ["title"])[0]
 
 
