@@ -72,6 +72,10 @@ class QuerySyntaxError(UsageError):
     code = "query-syntax"
 
     def __init__(self, msgid: str, **params: object) -> None:
+        # What was typed is quoted back on one line: a newline in it would break the CLI's
+        # one-line error and the API's message.
+        params = {k: " ".join(v.split()) if isinstance(v, str) and not v.isprintable() else v
+                  for k, v in params.items()}
         super().__init__(msgid % params if params else msgid)
         self.msgid, self.params = msgid, params
 

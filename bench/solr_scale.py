@@ -169,10 +169,11 @@ def build_catalog(path: Path, items: list, count: int) -> None:
 
 # -- the cluster ----------------------------------------------------------------------------
 
-def cluster_env(state: Path, heap: str) -> dict:
-    """scripts/solr-cluster.sh's settings for the bench cluster."""
+def cluster_env(state: Path, heap: str, home: Path | None = None) -> dict:
+    """scripts/solr-cluster.sh's settings for the bench cluster (backups in WORK or `home`)."""
+    allowed = ",".join(str(p) for p in (WORK, home) if p is not None)
     opts = [f"-Dttdn.collection={COLLECTION}", "-Dttdn.replicas=1",
-            f"-Dsolr.allowPaths={WORK}", "-Dsolr.autoSoftCommit.maxTime=-1",
+            f"-Dsolr.allowPaths={allowed}", "-Dsolr.autoSoftCommit.maxTime=-1",
             "-Dsolr.autoCommit.maxTime=60000", "-Dsolr.ramBufferSizeMB=256",
             "-Dsolr.queryResultCache.size=0", "-Dsolr.cloud.client.stallTime=600000",
             "-DdistribUpdateSoTimeout=1800000"]
@@ -180,9 +181,9 @@ def cluster_env(state: Path, heap: str) -> dict:
             "TTDN_SOLR_GC": "-XX:+UseParallelGC", "TTDN_SOLR_OPTS": " ".join(opts)}
 
 
-def start_cluster(state: Path, heap: str) -> dict:
+def start_cluster(state: Path, heap: str, home: Path | None = None) -> dict:
     """Start (or find running) the bench cluster; its state file as a dict."""
-    run = subprocess.run(["bash", str(SCRIPT), "start"], env=cluster_env(state, heap),
+    run = subprocess.run(["bash", str(SCRIPT), "start"], env=cluster_env(state, heap, home),
                          capture_output=True, text=True, timeout=900)
     if run.returncode != 0:
         raise SystemExit(f"the bench cluster did not start:\n{run.stderr[-2000:]}")
@@ -548,7 +549,7 @@ def main(argv: list[str] | None = None) -> None:
     home.mkdir(parents=True, exist_ok=True)
     stamp = home / "built.json"
     started = time.perf_counter()
-    state = start_cluster(args.state, args.heap)
+    state = start_cluster(args.state, args.heap, home.resolve())
     node, pid = state["nodes"].split(",")[0], int(state["pid"])
     print(f"bench cluster up in {time.perf_counter() - started:.0f}s: {state['search']}",
           file=sys.stderr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from archive.errors import ArchiveError, UsageError
@@ -28,6 +28,7 @@ _FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthC
 
 @_FUZZ
 @given(_QUERYISH)
+@example("« “ LOAI: « \n“")  # once found: the typed value's newline was quoted into the message
 def test_parse_query_never_crashes(text):
     try:
         parse_query(text, schema=SCHEMA)

@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 import urllib.request
+from collections import Counter
 
 import pytest
 from whoosh.query import Term
@@ -466,3 +467,55 @@ def test_a_node_stops_mid_run(solr_cluster, solr_engine, solr_catalog, ids):
     print(f"node 1 rejoined, {state[0]}/{state[1]} replicas active in "
           f"{time.monotonic() - started:.1f}s")
     assert solr_engine.indexed_item_ids() == set(solr_catalog.item_ids())
+
+
+# -- totals and facets are exact ----------------------------------------------------------------
+# Cheaper ranking at 1M pages (skipping non-competitive documents, Lucene's TOP_SCORES /
+# minExactCount) must not make them estimates.
+
+# A relaxed plain query, a strict one, a phrase, a Boolean query, everything.
+_COUNTED_QUERIES = ["kế hoạch triển lãm", "lạng sơn", '"kế hoạch"', "kế OR bản", "*"]
+
+
+def _every_hit(engine, catalog, query: str, audience: str) -> list:
+    """Every match of the query, listed 3 a page (pages of hits, not the total)."""
+    out, page = [], 1
+    while True:
+        found = engine.search(SearchRequest(query=query, audience=audience, limit=3,
+                                            page=page), catalog)
+        out += found.hits
+        if len(found.hits) < 3:
+            return out
+        page += 1
+
+
+@pytest.mark.parametrize("audience", ["public", "admin"])
+@pytest.mark.parametrize("query", _COUNTED_QUERIES)
+def test_totals_and_facets_count_every_match(solr_engine, solr_catalog, monkeypatch,
+                                             query, audience):
+    """The total is the number of matches listed; kind and access count them exactly; Solr
+    counted every match (numFoundExact) on every request that counted."""
+    replies = []
+    inner = solr_engine.client.select
+
+    def recording(params):
+        reply = inner(params)
+        replies.append((params, reply))
+        return reply
+
+    monkeypatch.setattr(solr_engine.client, "select", recording)
+    result = solr_engine.search(SearchRequest(query=query, audience=audience, limit=100),
+                                solr_catalog)
+    counted = [r for p, r in replies if p.get("facet") == "true" and "response" in r]
+    assert counted, "no request counted the matches"
+    for reply in counted:
+        assert reply["response"].get("numFoundExact", True) is True
+    every = _every_hit(solr_engine, solr_catalog, query, audience)
+    assert len({h.id for h in every}) == len(every) == result.total
+    assert result.facets["kind"] == dict(sorted(Counter(h.kind for h in every).items(),
+                                                key=lambda kv: (-kv[1], kv[0])))
+    if "access" in result.facets:
+        assert result.facets["access"] == dict(sorted(
+            Counter(h.access for h in every).items(), key=lambda kv: (-kv[1], kv[0])))
+    if query != "*":
+        assert result.total > 0, "the query should match some test items"
