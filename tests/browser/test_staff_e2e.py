@@ -123,8 +123,11 @@ def test_crop_is_drawn_on_the_page_and_its_numbers_stay_editable(page, live_serv
     page.goto(live_server + "/staff/exhibitions/cat-ban-do")
     page.click("text=Trang, vùng cắt, phần, ghi chú")
     box = page.locator(".crop-draw img")
-    box.wait_for()
-    page.wait_for_function("document.querySelector('.crop-draw img').naturalWidth > 0")
+    # The page image is rendered on first request: with the suite's other worker busy beside
+    # it, that took longer than Playwright's default 30 s once.
+    box.wait_for(timeout=90_000)
+    page.wait_for_function("document.querySelector('.crop-draw img').naturalWidth > 0",
+                           timeout=90_000)
     box.scroll_into_view_if_needed()  # the mouse draws where the page shows it, as a curator does
     area = box.bounding_box()
     page.mouse.move(area["x"] + area["width"] * 0.2, area["y"] + area["height"] * 0.25)
