@@ -14,8 +14,6 @@ from .docnumbers import doc_number_key
 from .errors import UsageError
 from .models import ITEM_FIELDS, Event, FileRecord, Item, Page, QuarantineEntry
 from .names import display_name, is_clean
-from .oai import ensure as _ensure_oai, note_change as _note_oai
-from .rules import apply_rules, write_review
 
 __all__ = ["Catalog", "SeenFile", "now_iso"]
 
@@ -105,6 +103,13 @@ class SeenFile:
     sha256: str = ""
 
 
+def _note_oai(db: sqlite3.Connection, item: Item) -> None:
+    """Record a saved item's change for harvesters, in the save's transaction (archive/oai.py,
+    loaded on the first save: a run that saves nothing skips it)."""
+    from .oai import note_change
+    note_change(db, item)
+
+
 def _row_origins(item: Item) -> str:
     """Origins of the fields kept on the item row itself (the rest live beside their values)."""
     return json.dumps({k: v for k, v in item.origins.items() if k in ("kind", "access", "title")})
@@ -134,7 +139,10 @@ class Catalog:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.executescript(_SCHEMA)
             _add_columns(self.db)
-            _ensure_oai(self.db)  # what harvesters see (archive/oai.py)
+            if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND"
+                                   " name = 'oai_records'").fetchone():
+                from .oai import ensure  # what harvesters see, filled from the items
+                ensure(self.db)
 
     def __enter__(self) -> "Catalog":
         return self
@@ -168,6 +176,8 @@ class Catalog:
         The review rules admins set (archive/rules.py) apply first, each with its own event.
         """
         sources = list(sources)
+        # Loaded on the first save: a run that saves nothing (an unchanged re-ingest) skips it.
+        from .rules import apply_rules, write_review
         ruled = apply_rules(self, item, sources, now_iso())
         item = ruled.item
         with self.transaction() as db:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ class DiscPack:
 
     def remove(self) -> None:
         """Delete the pack (its folder in the data home's tmp/)."""
-        shutil.rmtree(self.path.parent, ignore_errors=True)
+        _remove_tree(self.path.parent)
 
 
 def is_video_ts(path: Path) -> bool:
@@ -121,13 +120,21 @@ def pack_video_ts(video_ts: Path, settings: Settings, *, name: str) -> DiscPack:
                         tar.addfile(info, data)
         return DiscPack(target, out.digest.hexdigest(), out.size)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        _remove_tree(folder)
         raise
 
 
 def clean_packs(settings: Settings) -> None:
     """Remove packs a killed run left behind."""
-    shutil.rmtree(settings.home / "tmp" / "discs", ignore_errors=True)
+    packs = settings.home / "tmp" / "discs"
+    if packs.exists():
+        _remove_tree(packs)
+
+
+def _remove_tree(folder: Path) -> None:
+    # shutil (with bz2 and lzma) loads only when there is a pack to remove: every run cleans.
+    import shutil
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def is_folder(st: os.stat_result) -> bool:

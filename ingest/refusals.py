@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, TypeVar
@@ -89,6 +88,7 @@ class Refusals:
 
     def _quarantine_copy(self, inp: Input, sha256: str, reason: str) -> str | None:
         """Copy a refused file to quarantine/<hash>/<short safe name>, with its reason beside it."""
+        import shutil  # on the first refusal: a run that refuses nothing does not load it
         folder = self.settings.quarantine_dir / sha256[:16]
         target = folder / safe_name(Path(inp.source).name)
         try:
