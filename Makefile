@@ -13,10 +13,14 @@ TEST_PKGS := chromium fonts-wqy-microhei dvdauthor genisoimage openjdk-17-jdk-he
 
 install: system-deps $(BIN)/ttdn
 
+# setuptools warns on every editable install of a flat layout that folders named as the
+# packages "may take precedence": here they are the packages.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip
+
 $(BIN)/ttdn: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(PIP) install --quiet -e .
 	touch $@
 
 # Tesseract, its language data, the catalogue font and ffmpeg (audio-visual items) from Debian,
@@ -30,7 +34,7 @@ test-deps: install $(VENV)/.test-deps mirador axe
 
 # The test extras, installed again only when the packaging files change (a stamp, as $(BIN)/ttdn).
 $(VENV)/.test-deps: $(BIN)/ttdn setup.cfg pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
 # Mirador 4 from the npm registry for the IIIF browser test (tests/browser/test_iiif_mirador.py),
