@@ -12,7 +12,9 @@ and the FTS5 baseline get exactly the same items and pages.
 
 The cluster is ``scripts/solr-cluster.sh``'s (2 nodes, embedded ZooKeeper), here with its own
 state folder, a bigger heap, collection ``scale`` of 2 shards x 1 replica (on 2 cores a second
-replica doubles the indexing work and adds no query capacity), no soft commits while loading and
+replica doubles the indexing work and adds no query capacity), no soft commits while loading,
+each shard merged to 4 segments after it (as `ttdn reindex` merges; ``--no-merge`` keeps the
+dozens the load leaves, which answer slower: p95 124 against 103-110 ms at 1M pages) and
 no query result cache (a repeated query is measured as work, not as a cache hit). The built
 collection is kept as a Solr backup under ``bench/work/solr-scale-PAGES-KEY/`` (KEY: a hash of
 the configset's schema, the documents the engine builds for sample items and the corpus
@@ -52,7 +54,8 @@ import requests  # noqa: E402
 import search_bench as sb  # noqa: E402
 from archive.catalog import Catalog  # noqa: E402
 from search.query import SearchRequest  # noqa: E402
-from search.solr_engine import SolrClient, SolrEngine, solr_documents  # noqa: E402
+from search.solr_engine import (MERGED_SEGMENTS, SolrClient, SolrEngine,  # noqa: E402
+                                solr_documents)
 
 WORK = sb.WORK
 CONFIGSET = REPO / "solr" / "configset"
@@ -384,11 +387,11 @@ def build(home: Path, node: str, pid: int, engine: SolrEngine, args) -> dict:
                     "solr_jvm_cpu_s": round(after["cpu_s"] - before["cpu_s"], 1),
                     "solr_peak_rss_mb": after["peak_rss_mb"], "load_after": _load()})
     print(f"solr built: {json.dumps(figures)}", file=sys.stderr)
-    if args.optimize:
+    if not args.no_merge:  # as `ttdn reindex` does after its load (SolrEngine.rebuild)
         started = time.perf_counter()
-        engine.client.request("update", params={"optimize": "true", "maxSegments": "4",
-                                                "wt": "json"}, json=[], patience=3600)
-        figures["optimize_s"] = round(time.perf_counter() - started, 1)
+        engine.merge_segments()
+        figures["merge_s"] = round(time.perf_counter() - started, 1)
+        figures["segments"] = MERGED_SEGMENTS
     shutil.rmtree(home / "backup", ignore_errors=True)
     (home / "backup").mkdir()
     started = time.perf_counter()
@@ -520,7 +523,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--heap", default="4g")
     parser.add_argument("--until", help="HH:MM UTC: stop sending documents then (a smaller "
                         "build, reported as such)")
-    parser.add_argument("--optimize", action="store_true", help="merge to 4 segments a shard")
+    parser.add_argument("--no-merge", action="store_true",
+                        help="keep the segments the load left (default: merged as `ttdn "
+                             "reindex` merges them)")
     parser.add_argument("--no-fts", action="store_true")
     parser.add_argument("--no-whoosh", action="store_true")
     parser.add_argument("--profile", action="store_true", help="Solr debug=timing per query")

@@ -22,6 +22,7 @@ log = logging.getLogger("search.solr_engine")  # the bench and the CLI listen to
 _DOWN_FOR = 5.0  # seconds a host that failed is tried last
 _PATIENCE = 15.0  # seconds a search keeps trying the hosts before it fails
 _WRITE_PATIENCE = 90.0  # seconds a write does: a shard without a leader elects one first
+_MERGE_TIMEOUT = 3600.0  # seconds a merge may take to answer (15 s for 1M pages here)
 # A request returning no document (counts only) skips the global term statistics' round.
 _NO_STATS = {"distrib.statsCache": "false"}
 
@@ -52,13 +53,15 @@ class SolrClient:
         return sorted(hosts, key=lambda h: self._down.get(h, 0.0) > now)
 
     def request(self, path: str, *, params: dict | None = None, json=None,
-                patience: float | None = None) -> dict:
+                patience: float | None = None, timeout: float | None = None) -> dict:
         """POST to ``/COLLECTION/path`` on the first host that answers; the JSON response.
 
         Every host is tried in turn, again and again for `patience` seconds (a node that
         stopped takes a few seconds to leave the cluster state; a shard whose leader stopped
-        needs a leader election before it takes writes).
+        needs a leader election before it takes writes). `timeout`: seconds to wait for the
+        answer, when a request is known to take longer than a search (a merge).
         """
+        wait = self.timeout if timeout is None else timeout
         errors: list[str] = []
         deadline = time.monotonic() + (self.patience if patience is None else patience)
         for attempt in itertools.count(1):
@@ -67,11 +70,11 @@ class SolrClient:
                 try:
                     if json is None:
                         reply = self._session().post(url, data=params or {},
-                                                     timeout=(2.0, self.timeout))
+                                                     timeout=(2.0, wait))
                     else:  # the body is sent under the connect timeout: a big batch
                         # to a busy node needs longer than a search's quick failover
                         reply = self._session().post(url, params=params or {}, json=json,
-                                                     timeout=(self.timeout, self.timeout))
+                                                     timeout=(self.timeout, wait))
                 except requests.RequestException as err:
                     self._down[host] = time.monotonic() + _DOWN_FOR
                     errors.append(f"{host}: {type(err).__name__}")
@@ -105,6 +108,13 @@ class SolrClient:
         """A JSON /update request; with `commit`, visible to searches when it returns."""
         params = {"wt": "json", **({"commit": "true"} if commit else {})}
         return self.request("update", params=params, json=commands, patience=_WRITE_PATIENCE)
+
+    def merge(self, segments: int) -> dict:
+        """Merge each shard's index into at most `segments` segments (Solr's optimize); waits
+        up to an hour for it, as it rewrites the whole index."""
+        return self.request("update", params={"wt": "json", "optimize": "true",
+                                              "maxSegments": str(segments)}, json=[],
+                            patience=_WRITE_PATIENCE, timeout=_MERGE_TIMEOUT)
 
 
 def _phases(params: dict) -> dict:

@@ -362,6 +362,41 @@ def test_remove_and_index_again(solr_engine, solr_home, solr_catalog, ids):
     assert item_id in solr_engine.indexed_item_ids()
 
 
+def _segments(cluster) -> dict[str, int]:
+    """Segments of each core of the test collection, on every node."""
+    out = {}
+    for node in cluster.nodes:
+        with urllib.request.urlopen(f"{node}/admin/cores?action=STATUS&wt=json",
+                                    timeout=30) as reply:
+            for name, core in json.load(reply)["status"].items():
+                if name.startswith("ttdn_"):
+                    out[name] = core["index"]["segmentCount"]
+    return out
+
+
+def test_merging_leaves_few_segments_and_the_same_answers(solr_cluster, solr_engine,
+                                                          solr_catalog):
+    """GIVEN items written again one commit at a time (a segment each, as ingest writes)
+    WHEN the engine merges the segments (as `ttdn reindex` does after its load)
+    THEN every core keeps at most that many, and searches find what they found before."""
+    versions = solr_catalog.db.execute("SELECT id, version FROM items ORDER BY id LIMIT 8"
+                                       ).fetchall()
+    for item_id, version in versions:
+        solr_engine.index_items(solr_catalog, [(item_id, version)])
+    before = _segments(solr_cluster)
+    found = solr_engine.search(SearchRequest(query="lang son", audience="staff"), solr_catalog)
+    assert max(before.values()) > 2, before
+    solr_engine.merge_segments(2)
+    after = _segments(solr_cluster)
+    assert after.keys() == before.keys() and max(after.values()) <= 2, after
+    again = solr_engine.search(SearchRequest(query="lang son", audience="staff"), solr_catalog)
+    # Scores may move: the merge drops the rewritten items' deleted copies from the counts.
+    assert again.total == found.total and found.total <= len(found.hits)
+    assert sorted((h.id, tuple(h.pages)) for h in again.hits) == \
+        sorted((h.id, tuple(h.pages)) for h in found.hits)
+    assert solr_engine.indexed_item_ids() == set(solr_catalog.item_ids())
+
+
 def test_a_dead_host_is_passed_over(solr_cluster, solr_catalog, ids):
     """With a host that refuses connections first in TTDN_SEARCH, searches still answer."""
     live = solr_cluster.search.split("//", 1)[1].split(",")[0].split("/")[0]
