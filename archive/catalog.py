@@ -141,7 +141,7 @@ class Catalog:
             _add_columns(self.db)
             if not self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND"
                                    " name = 'oai_records'").fetchone():
-                from .oai import ensure  # what harvesters see, filled from the items
+                from .oai import ensure  # what harvesters see (loaded only to create it)
                 ensure(self.db)
 
     def __enter__(self) -> "Catalog":

@@ -110,11 +110,8 @@ def _sets_text(specs: tuple[str, ...]) -> str:
 
 
 def ensure(db: sqlite3.Connection) -> None:
-    """Create the table on a catalog's first open and fill it from the items already there."""
-    found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND"
-                       " name = 'oai_records'").fetchone()
-    if found:
-        return
+    """Create the table and fill it from the items already there; the catalog calls this on
+    an open that finds no table (its first, or a data home from before harvesting)."""
     db.executescript(OAI_SCHEMA)
     db.execute("BEGIN IMMEDIATE")
     try:
