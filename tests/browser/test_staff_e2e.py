@@ -67,6 +67,7 @@ def test_leaving_an_edited_form_asks_first(page, live_server):
     page.goto(live_server + "/?q=tesseract")
     page.click(".hit-title a >> nth=0")
     page.click("text=Sửa thông tin mô tả")
+    page.wait_for_url("**/edit", wait_until="load")  # its deferred script listens from here on
     page.fill("#title", "Tiêu đề đang gõ dở")
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
@@ -86,6 +87,7 @@ def test_typed_values_survive_a_session_that_ended(page, live_server, console_er
     page.goto(live_server + "/?q=tesseract")
     page.click(".hit-title a >> nth=0")
     page.click("text=Sửa thông tin mô tả")
+    page.wait_for_url("**/edit", wait_until="load")  # its deferred script listens from here on
     edit_url = page.url
     page.fill("#title", "Tiêu đề gõ trước khi hết phiên")
     page.context.clear_cookies()  # the session ends (expiry, another tab logged out)

@@ -57,9 +57,9 @@
     } else if (draft) {
       store.removeItem(key);
     }
-    form.addEventListener("input", function () {
-      store.setItem(key, JSON.stringify({ base: base, values: values(form) }));
-    });
+    function keep() { store.setItem(key, JSON.stringify({ base: base, values: values(form) })); }
+    // Submit too: a post refused because the session ended must find what it carried kept.
+    ["input", "change", "submit"].forEach(function (type) { form.addEventListener(type, keep); });
   }
 
   function warnUnsaved(form) {
