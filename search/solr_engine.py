@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from whoosh import query as Q
 
 from archive.catalog import Catalog
-from archive.errors import NotFound, UsageError
+from archive.errors import NotFound, SearchUnavailable, UsageError
 from archive.settings import Settings, solr_target
 
 from .access import visible_levels
@@ -66,7 +66,9 @@ from .solr_client import SolrClient
 from .solr_documents import solr_documents
 from .solr_rank import LITERAL_KEY, Window, listed, proximity, with_json_facet
 from .solr_similar import ranked_relatives, ties_query
-from .solr_syntax import escaped as _escaped, page_query, quoted as _quoted, to_solr
+from .solr_syntax import (
+    PAIRS_FIELD, escaped as _escaped, page_query, quoted as _quoted, to_solr,
+)
 from .solr_typos import (
     Vocabulary, correction_text, far_wanted, near_params, pair_queries, read_near, read_pairs,
     spelling_wanted, terms_params, typed_words, visibility_facets, visible_counts, wanted_pairs,
@@ -374,7 +376,15 @@ class SolrEngine:
         return found
 
     def _select(self, params: dict) -> _Found:
-        reply = self.client.select(params)
+        try:
+            reply = self.client.select(params)
+        except UsageError as err:
+            if PAIRS_FIELD in str(err):
+                raise SearchUnavailable(
+                    f"the Solr collection {self.client.collection!r} was made with an older "
+                    f"configset (it has no field {PAIRS_FIELD}): upload solr/configset to it "
+                    f"and run `ttdn reindex`") from err
+            raise
         response = reply.get("response", {})
         counts = reply.get("facet_counts", {})
         return _Found(int(response.get("numFound", 0)), response.get("docs", []),

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 
 from .proximity import PAIR_BONUS, RERANK_DEPTH, TITLE_PAIR_BONUS, _COUNT_HALF, _COUNT_SHARE
-from .solr_syntax import quoted
+from .solr_syntax import PAIRS_FIELD, quoted
 
 __all__ = ["proximity", "factor", "Window", "with_json_facet", "listed", "LITERAL_KEY"]
 
@@ -30,14 +30,14 @@ _SCORE_ORDER = "score desc,id asc"
 def proximity(runs: list[tuple[str, ...]]) -> tuple[list[str], dict]:
     """What ``proximity.rerank`` reads, as pseudo-fields of the window's documents (and the
     params they refer to): per pair of adjacent typed words, how often it stands side by side
-    in the text (``c0``: ``content_px`` scores a phrase by that count) and whether it does
-    in the title (``t0``). :func:`factor` turns them into the factor."""
+    in the text (``c0``: the pair is one term of ``content_pairs``, scored by its frequency)
+    and whether it does in the title (``t0``). :func:`factor` turns them into the factor."""
     params, fields = {}, []
     for run in runs:
         for first, second in zip(run, run[1:]):
             i = len(fields) // 2
             pair = quoted(f"{first} {second}")
-            params[f"px{i}"] = f"content_px:{pair}"
+            params[f"px{i}"] = f"{PAIRS_FIELD}:{pair}"
             params[f"pt{i}"] = f"title_f:{pair}"
             fields += [f"c{i}:query($px{i},0)", f"t{i}:query($pt{i},0)"]
     return fields, params

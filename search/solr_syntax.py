@@ -13,7 +13,13 @@ from archive.errors import UsageError
 
 from .schema import PAGE_FIELDS, TEXT_FIELDS
 
-__all__ = ["to_solr", "page_query", "quoted", "escaped"]
+__all__ = ["to_solr", "page_query", "quoted", "escaped", "PAIRS_FIELD"]
+
+# The body's word pairs (the configset's shingles): a phrase of common syllables is first
+# narrowed to the items holding its pairs in order, which are few, before positions are read.
+PAIRS_FIELD = "content_pairs"
+_PAIRED = frozenset({"content", "content_f"})
+_CJK_FROM = 0x2E80  # CJK, kana and Hangul are indexed as bigrams: no pairs narrow them here
 
 _NUMERIC_FIELDS = frozenset({"year", "page", "period_from", "period_to"})
 _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
@@ -53,8 +59,8 @@ def to_solr(query: Q.Query) -> str:
     '(+content_f:"lang"^0.5 -kind:"map")'
     >>> to_solr(Or([Prefix("title_f", "son"), NumericRange("year", 1940, None)]))
     '(title_f:son* OR year:[1940 TO *])'
-    >>> to_solr(Phrase("content_f", ["trung", "quoc"], boost=2.0))
-    '(+content_f:"trung quoc"^0 content_f:"trung" content_f:"quoc")^2'
+    >>> to_solr(Phrase("content_f", ["ha", "noi"], boost=2.0))
+    '(+content_f:"ha noi"^0 +content_pairs:"ha noi"^0 content_f:"ha" content_f:"noi")^2'
     """
     if isinstance(query, Q.Phrase):  # search.phrase.PositionalPhrase is one
         words = " ".join(query.words)
@@ -66,7 +72,7 @@ def to_solr(query: Q.Query) -> str:
         # Whoosh scores a phrase as the sum of its words' own scores (phrase.py), Lucene by
         # how often the phrase occurs: the phrase only decides the match (^0), its words score.
         terms = " ".join(f"{query.fieldname}:{_value(query.fieldname, w)}" for w in query.words)
-        return _boosted(f"(+{phrase}^0 {terms})", query.boost)
+        return _boosted(f"(+{phrase}^0{_pairs(query, slop)} {terms})", query.boost)
     if isinstance(query, Q.Prefix):
         return _boosted(f"{query.fieldname}:{escaped(query.text)}*", query.boost)
     if isinstance(query, Q.Term):
@@ -93,6 +99,16 @@ def to_solr(query: Q.Query) -> str:
         return _boosted("(" + " OR ".join(to_solr(q) for q in query.subqueries) + ")",
                         query.boost)
     raise UsageError(f"this query cannot be run on Solr yet: {query!r}")
+
+
+def _pairs(query: Q.Phrase, slop: int) -> str:
+    """The phrase's word pairs in order, a required clause that scores nothing (or ""): every
+    item holding the phrase holds them, so the matches are the same, found sooner."""
+    if slop or query.fieldname not in _PAIRED:
+        return ""
+    if max(map(ord, "".join(query.words))) >= _CJK_FROM:
+        return ""
+    return f" +{PAIRS_FIELD}:{quoted(' '.join(query.words))}^0"
 
 
 def page_query(query: Q.Query) -> str | None:

@@ -10,6 +10,7 @@ say what to install. Test modules import what they use:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from search.solr_engine import SolrEngine
 
 __all__ = ["SolrCluster", "ClusterFailed", "start_cluster", "stop_cluster", "solr_cluster",
            "solr_home", "solr_engine", "solr_catalog", "engine_for_home", "url_for_home",
-           "create_collection"]
+           "create_collection", "drop_collection", "upload_configset"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "solr-cluster.sh"
@@ -115,8 +117,25 @@ def solr_cluster(tmp_path_factory) -> SolrCluster:
         stop_cluster(state_dir)
 
 
+def upload_configset(cluster: SolrCluster, name: str, conf: Path) -> None:
+    """A configset (a folder holding ``conf/``'s files) uploaded to the cluster as `name`."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        for path in sorted(conf.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(conf).as_posix())
+    params = urllib.parse.urlencode({"action": "UPLOAD", "name": name, "wt": "json"})
+    request = urllib.request.Request(f"{cluster.nodes[0]}/admin/configs?{params}",
+                                     data=packed.getvalue(), method="POST",
+                                     headers={"Content-Type": "application/octet-stream"})
+    with urllib.request.urlopen(request, timeout=120) as reply:
+        status = json.load(reply)["responseHeader"]["status"]
+    if status != 0:
+        raise ClusterFailed(f"uploading configset {name} answered status {status}")
+
+
 def create_collection(cluster: SolrCluster, name: str, *, shards: int = 2,
-                      replicas: int = 1) -> str:
+                      replicas: int = 1, config: str = "ttdn") -> str:
     """A new collection of the project's configset on the cluster; its TTDN_SEARCH value.
 
     Two shards, so global statistics and merging are exercised as on the real collection;
@@ -124,7 +143,7 @@ def create_collection(cluster: SolrCluster, name: str, *, shards: int = 2,
     """
     params = urllib.parse.urlencode({"action": "CREATE", "name": name, "numShards": shards,
                                      "replicationFactor": replicas,
-                                     "collection.configName": "ttdn", "wt": "json"})
+                                     "collection.configName": config, "wt": "json"})
     with urllib.request.urlopen(f"{cluster.nodes[0]}/admin/collections?{params}",
                                 timeout=180) as reply:
         status = json.load(reply)["responseHeader"]["status"]
@@ -133,7 +152,8 @@ def create_collection(cluster: SolrCluster, name: str, *, shards: int = 2,
     return cluster.search.rsplit("/", 1)[0] + "/" + name
 
 
-def _drop_collection(cluster: SolrCluster, name: str) -> None:
+def drop_collection(cluster: SolrCluster, name: str) -> None:
+    """Delete a collection (a failure is left: the cluster stops at the session's end)."""
     params = urllib.parse.urlencode({"action": "DELETE", "name": name, "wt": "json"})
     try:
         urllib.request.urlopen(f"{cluster.nodes[0]}/admin/collections?{params}",
@@ -152,7 +172,7 @@ def _solr_for_homes(solr_cluster: SolrCluster):
     _SESSION["cluster"] = solr_cluster
     yield
     for url in _HOMES.values():
-        _drop_collection(solr_cluster, url.rsplit("/", 1)[1])
+        drop_collection(solr_cluster, url.rsplit("/", 1)[1])
     _HOMES.clear()
 
 

@@ -32,7 +32,7 @@ from search.verify import verify_archive
 
 from tests.conftest import run_cli
 from tests.solr_fixtures import *  # noqa: F401,F403
-from tests.solr_fixtures import SCRIPT, _missing_tools
+from tests.solr_fixtures import ROOT, SCRIPT, _missing_tools
 from tests.web_fixtures import *  # noqa: F401,F403
 from tests.web_fixtures import HIDDEN_WORD, make_app
 
@@ -395,6 +395,29 @@ def test_merging_leaves_few_segments_and_the_same_answers(solr_cluster, solr_eng
     assert sorted((h.id, tuple(h.pages)) for h in again.hits) == \
         sorted((h.id, tuple(h.pages)) for h in found.hits)
     assert solr_engine.indexed_item_ids() == set(solr_catalog.item_ids())
+
+
+def test_a_collection_of_an_older_configset_says_to_reindex(solr_cluster, solr_catalog,
+                                                            tmp_path):
+    """GIVEN a collection made with a configset from before the body's word pairs WHEN a
+    phrase is searched THEN the error names the collection and says what to do, not Solr's
+    "undefined field"."""
+    conf = tmp_path / "conf"
+    shutil.copytree(ROOT / "solr" / "configset" / "conf", conf)
+    schema = conf / "managed-schema.xml"
+    lines = [ln for ln in schema.read_text(encoding="utf-8").splitlines()
+             if "content_pairs" not in ln]
+    schema.write_text("\n".join(lines), encoding="utf-8")
+    upload_configset(solr_cluster, "ttdn-older", conf)
+    url = create_collection(solr_cluster, "older", config="ttdn-older")
+    try:
+        engine = SolrEngine(url=url)
+        with pytest.raises(SearchUnavailable) as refused:
+            _search(engine, solr_catalog, '"thông tin đối ngoại"')
+        assert "'older'" in str(refused.value) and "ttdn reindex" in str(refused.value)
+        assert _search(engine, solr_catalog, "51/KH-UBND").total == 0  # the rest answers
+    finally:
+        drop_collection(solr_cluster, "older")
 
 
 def test_a_dead_host_is_passed_over(solr_cluster, solr_catalog, ids):
