@@ -67,7 +67,7 @@ from .solr_documents import solr_documents
 from .solr_rank import LITERAL_KEY, Window, listed, proximity, with_json_facet
 from .solr_similar import ranked_relatives, ties_query
 from .solr_syntax import (
-    PAIRS_FIELD, escaped as _escaped, page_query, quoted as _quoted, to_solr,
+    PAIRS, escaped as _escaped, page_query, quoted as _quoted, to_solr,
 )
 from .solr_typos import (
     Vocabulary, correction_text, far_wanted, near_params, pair_queries, read_near, read_pairs,
@@ -379,10 +379,11 @@ class SolrEngine:
         try:
             reply = self.client.select(params)
         except UsageError as err:
-            if PAIRS_FIELD in str(err):
+            missing = [f for f in PAIRS.values() if f"undefined field {f}" in str(err)]
+            if missing:
                 raise SearchUnavailable(
                     f"the Solr collection {self.client.collection!r} was made with an older "
-                    f"configset (it has no field {PAIRS_FIELD}): upload solr/configset to it "
+                    f"configset (it has no field {missing[0]}): upload solr/configset to it "
                     f"and run `ttdn reindex`") from err
             raise
         response = reply.get("response", {})

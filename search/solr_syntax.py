@@ -13,13 +13,13 @@ from archive.errors import UsageError
 
 from .schema import PAGE_FIELDS, TEXT_FIELDS
 
-__all__ = ["to_solr", "page_query", "quoted", "escaped", "PAIRS_FIELD"]
+__all__ = ["to_solr", "page_query", "quoted", "escaped", "PAIRS", "PAIRS_FIELD"]
 
-# The body's word pairs (the configset's shingles): a phrase of common syllables is first
-# narrowed to the items holding its pairs in order, which are few, before positions are read.
-PAIRS_FIELD = "content_pairs"
-_PAIRED = frozenset({"content", "content_f"})
-_CJK_FROM = 0x2E80  # CJK, kana and Hangul are indexed as bigrams: no pairs narrow them here
+# The body's word pairs (the configset's shingles), tones kept and folded: a phrase on the body
+# is matched there, on the positions of pairs, which are far rarer than those of syllables.
+PAIRS = {"content": "content_pairs", "content_f": "content_pairs_f"}
+PAIRS_FIELD = PAIRS["content_f"]  # the proximity bonus's pair counts (solr_rank.py)
+_CJK_FROM = 0x2E80  # CJK, kana and Hangul: bigrams, and single characters at index time
 
 _NUMERIC_FIELDS = frozenset({"year", "page", "period_from", "period_to"})
 _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
@@ -60,19 +60,19 @@ def to_solr(query: Q.Query) -> str:
     >>> to_solr(Or([Prefix("title_f", "son"), NumericRange("year", 1940, None)]))
     '(title_f:son* OR year:[1940 TO *])'
     >>> to_solr(Phrase("content_f", ["ha", "noi"], boost=2.0))
-    '(+content_f:"ha noi"^0 +content_pairs:"ha noi"^0 content_f:"ha" content_f:"noi")^2'
+    '(+content_pairs_f:"ha noi"^0 content_f:"ha" content_f:"noi")^2'
     """
     if isinstance(query, Q.Phrase):  # search.phrase.PositionalPhrase is one
         words = " ".join(query.words)
         # Whoosh's slop counts the step to the next word (1: adjacent); Lucene's the gaps (0).
         slop = max(0, int(getattr(query, "slop", 1)) - 1)
-        phrase = f"{query.fieldname}:{quoted(words)}" + (f"~{slop}" if slop else "")
+        phrase = f"{_paired(query, slop)}:{quoted(words)}" + (f"~{slop}" if slop else "")
         if len(query.words) < 2:
             return _boosted(phrase, query.boost)
         # Whoosh scores a phrase as the sum of its words' own scores (phrase.py), Lucene by
         # how often the phrase occurs: the phrase only decides the match (^0), its words score.
         terms = " ".join(f"{query.fieldname}:{_value(query.fieldname, w)}" for w in query.words)
-        return _boosted(f"(+{phrase}^0{_pairs(query, slop)} {terms})", query.boost)
+        return _boosted(f"(+{phrase}^0 {terms})", query.boost)
     if isinstance(query, Q.Prefix):
         return _boosted(f"{query.fieldname}:{escaped(query.text)}*", query.boost)
     if isinstance(query, Q.Term):
@@ -101,14 +101,16 @@ def to_solr(query: Q.Query) -> str:
     raise UsageError(f"this query cannot be run on Solr yet: {query!r}")
 
 
-def _pairs(query: Q.Phrase, slop: int) -> str:
-    """The phrase's word pairs in order, a required clause that scores nothing (or ""): every
-    item holding the phrase holds them, so the matches are the same, found sooner."""
-    if slop or query.fieldname not in _PAIRED:
-        return ""
+def _paired(query: Q.Phrase, slop: int) -> str:
+    """The field a phrase is matched on: the body's pairs for adjacent words (the same items:
+    the pairs are the body's own tokens, paired), else the phrase's own field. CJK runs are
+    indexed as overlapping bigrams, single characters too: they keep the positional phrase."""
+    paired = PAIRS.get(query.fieldname)
+    if paired is None or slop or len(query.words) < 2:
+        return query.fieldname
     if max(map(ord, "".join(query.words))) >= _CJK_FROM:
-        return ""
-    return f" +{PAIRS_FIELD}:{quoted(' '.join(query.words))}^0"
+        return query.fieldname
+    return paired
 
 
 def page_query(query: Q.Query) -> str | None:

@@ -12,8 +12,8 @@ from tests.relevance.evaluate import Judged
 def test_proximity_asks_every_adjacent_pair():
     """Each pair of adjacent typed words is counted in the text and found in the title."""
     fields, params = proximity([("ke", "hoach", "lam")])
-    assert params == {"px0": 'content_pairs:"ke hoach"', "pt0": 'title_f:"ke hoach"',
-                      "px1": 'content_pairs:"hoach lam"', "pt1": 'title_f:"hoach lam"'}
+    assert params == {"px0": 'content_pairs_f:"ke hoach"', "pt0": 'title_f:"ke hoach"',
+                      "px1": 'content_pairs_f:"hoach lam"', "pt1": 'title_f:"hoach lam"'}
     assert fields == ["c0:query($px0,0)", "t0:query($pt0,0)",
                       "c1:query($px1,0)", "t1:query($pt1,0)"]
 

@@ -34,7 +34,7 @@ def test_window_request_asks_the_best_by_score_with_the_pairs_as_fields():
     params = _window(start=20).params(base)
     assert params["start"] == 0 and params["rows"] == RERANK_DEPTH
     assert params["fl"] == "id,score,c0:query($px0,0),t0:query($pt0,0)"
-    assert params["px0"] == 'content_pairs:"thong tin"' and "boost" not in params
+    assert params["px0"] == 'content_pairs_f:"thong tin"' and "boost" not in params
     assert "lit" not in params and "facet.query" not in params
 
 
