@@ -71,6 +71,13 @@ def test_parsed_queries_in_solr_syntax():
     assert '"hoàng sa"~2' in text and '"hoang sa"~2' in text
     assert '-kind:"map"' in text and "year:[1940 TO 1950]" in text
     assert "content_f:trien*" in text
+    # Adjacent words are matched on the body's pairs (tones kept and folded); CJK, slop and
+    # page text keep positional phrases.
+    adjacent = to_solr(parse_query('"Hoàng Sa"', schema=schema))
+    assert '+content_pairs:"hoàng sa"^0' in adjacent and '+content_pairs_f:"hoang sa"^0' in adjacent
+    assert "content_pairs" not in text  # "Hoàng Sa"~3: within three words, positions
+    cjk = to_solr(parse_query('"友谊关"', schema=schema))
+    assert "content_pairs" not in cjk and "content_f:" in cjk
     assert to_solr(parse_query("51/KH-UBND", schema=schema)).count('doc_number:"51/kh-ubnd"^6') == 1
     # Quotes and backslashes typed into a field value cannot break out of the clause.
     assert to_solr(Term("issuer", 'a"b\\c) OR *:*')) == 'issuer:"a\\"b\\\\c) OR *:*"'
