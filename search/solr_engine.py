@@ -642,7 +642,10 @@ class SolrEngine:
         self.client.merge(segments)
 
     def indexed_item_ids(self) -> set[str]:
-        """The id of every item the index holds (for ``ttdn verify``)."""
+        """The id of every item the index holds (for ``ttdn verify``); a collection made with
+        an older configset is named first, as its searches would name it."""
+        self._select({"q": " OR ".join(f'{f}:"x y"' for f in PAIRS.values()),
+                      "defType": "lucene", "rows": 0})
         ids, cursor = set(), "*"
         while True:
             reply = self.client.select({"q": "doctype:item", "fl": "id", "rows": 1000,

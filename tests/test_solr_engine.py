@@ -423,6 +423,8 @@ def test_a_collection_of_an_older_configset_says_to_reindex(solr_cluster, solr_c
             _search(engine, solr_catalog, '"thông tin đối ngoại"')
         assert "'older'" in str(refused.value) and "ttdn reindex" in str(refused.value)
         assert _search(engine, solr_catalog, "51/KH-UBND").total == 0  # the rest answers
+        with pytest.raises(SearchUnavailable, match="ttdn reindex"):  # and ttdn verify says so
+            engine.indexed_item_ids()
     finally:
         drop_collection(solr_cluster, "older")
 
