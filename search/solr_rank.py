@@ -30,7 +30,7 @@ _SCORE_ORDER = "score desc,id asc"
 def proximity(runs: list[tuple[str, ...]]) -> tuple[list[str], dict]:
     """What ``proximity.rerank`` reads, as pseudo-fields of the window's documents (and the
     params they refer to): per pair of adjacent typed words, how often it stands side by side
-    in the text (``c0``: the pair is one term of ``content_pairs``, scored by its frequency)
+    in the text (``c0``: the pair is one term of ``content_pairs_f``, scored by its frequency)
     and whether it does in the title (``t0``). :func:`factor` turns them into the factor."""
     params, fields = {}, []
     for run in runs:

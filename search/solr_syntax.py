@@ -11,6 +11,7 @@ from whoosh import query as Q
 
 from archive.errors import UsageError
 
+from .marks import is_wide
 from .schema import PAGE_FIELDS, TEXT_FIELDS
 
 __all__ = ["to_solr", "page_query", "quoted", "escaped", "PAIRS", "PAIRS_FIELD"]
@@ -19,7 +20,6 @@ __all__ = ["to_solr", "page_query", "quoted", "escaped", "PAIRS", "PAIRS_FIELD"]
 # is matched there, on the positions of pairs, which are far rarer than those of syllables.
 PAIRS = {"content": "content_pairs", "content_f": "content_pairs_f"}
 PAIRS_FIELD = PAIRS["content_f"]  # the proximity bonus's pair counts (solr_rank.py)
-_CJK_FROM = 0x2E80  # CJK, kana and Hangul: bigrams, and single characters at index time
 
 _NUMERIC_FIELDS = frozenset({"year", "page", "period_from", "period_to"})
 _SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
@@ -106,9 +106,7 @@ def _paired(query: Q.Phrase, slop: int) -> str:
     the pairs are the body's own tokens, paired), else the phrase's own field. CJK runs are
     indexed as overlapping bigrams, single characters too: they keep the positional phrase."""
     paired = PAIRS.get(query.fieldname)
-    if paired is None or slop or len(query.words) < 2:
-        return query.fieldname
-    if max(map(ord, "".join(query.words))) >= _CJK_FROM:
+    if paired is None or slop or len(query.words) < 2 or any(map(is_wide, "".join(query.words))):
         return query.fieldname
     return paired
 
