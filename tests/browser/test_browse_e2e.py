@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from playwright.sync_api import expect
+
 from tests.browser.portal_pages import *  # noqa: F401,F403  (fixtures used by name)
 from tests.browser.portal_pages import (DESKTOP, LANGUAGES, PHONE, axe_serious, open_context,
                                         overflow)
@@ -33,6 +35,8 @@ def test_browse_pages_fit_a_phone_and_pass_axe(browser, portal, lang):
 
 
 def test_the_grid_shows_pictures_and_toggles_back(browser, portal):
+    """GIVEN maps in the grid view WHEN its pictures load and the toggle is clicked
+    THEN the list comes back with hits and no grid."""
     context = open_context(browser, DESKTOP, axe=False)
     page = context.new_page()
     page.goto(f"{portal}/?view=grid&kind=map")
@@ -42,5 +46,7 @@ def test_the_grid_shows_pictures_and_toggles_back(browser, portal):
     image.wait_for()
     assert page.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
     page.click(".view-toggle a")
-    assert page.locator(".hit").count() >= 1 and page.locator(".hit-grid").count() == 0
+    # The click starts a navigation; the list is looked for once the new page has loaded.
+    page.locator(".hit").first.wait_for()
+    expect(page.locator(".hit-grid")).to_have_count(0)
     context.close()

@@ -47,6 +47,7 @@ def test_bulk_edit_previews_who_becomes_public_then_applies(page, live_server):
     _log_in(page, live_server)
     page.goto(live_server + "/?q=*")
     page.locator(".facet a:has-text('Nội bộ')").click()  # access is a filter now
+    expect(page.locator(".facet li.active")).not_to_have_count(0)  # the filtered page is in
     count = page.locator(".hit").count()
     assert count >= 2
     page.click("text=Sửa các mục này cùng lúc")
@@ -125,6 +126,8 @@ def test_crop_is_drawn_on_the_page_and_its_numbers_stay_editable(page, live_serv
     page.fill("#title_en", "Cropping a map")
     page.click("button:has-text('Tạo')")
     page.click(".hit:has-text('City plan sheet') >> button:has-text('Thêm vào triển lãm')")
+    # The add is a form post: going on before its answer could cancel it (a loaded machine).
+    expect(page.locator(".flash-success")).to_contain_text("ở vị trí 1")
     page.goto(live_server + "/staff/exhibitions/cat-ban-do")
     page.click("text=Trang, vùng cắt, phần, ghi chú")
     box = page.locator(".crop-draw img")
