@@ -51,6 +51,18 @@ def _ingest(home: Path, folder: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _wait_until_gone(group: int, timeout: float = 30.0) -> None:
+    """Return once no process of the killed group is left (the leader is not the last)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"processes of group {group} still alive {timeout:g} s after SIGKILL")
+
+
 @pytest.fixture(scope="module")
 def reference(inputs, tmp_path_factory) -> tuple[dict, float]:
     """The archive an uninterrupted run makes, and how long that run took."""
@@ -71,6 +83,7 @@ def test_kill_9_then_rerun_matches_uninterrupted_run(seed, inputs, reference, tm
     time.sleep(random.Random(seed).uniform(0.3, max(0.5, duration * 0.9)))
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    _wait_until_gone(proc.pid)  # its OCR workers hold the data home's lock until they are gone
     rerun = _ingest(home, inputs)
     assert rerun.wait(timeout=600) == 0
     result = run_cli(home, "verify")
