@@ -2,6 +2,7 @@ package ttdn.solr;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.lucene.index.LeafReaderContext;
@@ -158,13 +159,14 @@ public final class CoordQuery extends Query {
     }
   }
 
-  /** Doc at a time over the required clauses (a few words: a linear scan is enough). */
+  /** Doc at a time over the required clauses, skipping to where `need` of them can meet. */
   private static final class CoordScorer extends Scorer {
     private final Scorer[] required;  // null where a clause matches nothing in the segment
     private final DocIdSetIterator[] iterators;
     private final Scorer[] optional;
     private final int need;
     private final int n;
+    private final int[] positions;  // the iterators' positions, sorted in advance()
     private int doc = -1;
     int held;
 
@@ -175,6 +177,7 @@ public final class CoordQuery extends Query {
       this.need = need;
       this.n = required.length;
       this.iterators = new DocIdSetIterator[n];
+      this.positions = new int[n];
       for (int i = 0; i < n; i++) {
         iterators[i] = required[i] == null ? null : required[i].iterator();
       }
@@ -193,9 +196,13 @@ public final class CoordQuery extends Query {
 
       @Override
       public int advance(int target) throws IOException {
+        // A document held by `need` clauses lies at or past the need-th smallest position
+        // of the clauses' iterators: those behind it jump there (skip lists), never a doc
+        // at a time through postings no match can come from (as Lucene's minimum-should-match
+        // scorer does).
         int candidate = target;
         while (true) {
-          int min = NO_MORE_DOCS;
+          int live = 0;
           for (DocIdSetIterator it : iterators) {
             if (it == null) {
               continue;
@@ -204,22 +211,23 @@ public final class CoordQuery extends Query {
             if (at < candidate) {
               at = it.advance(candidate);
             }
-            min = Math.min(min, at);
+            positions[live++] = at;  // live >= need: scorer() makes none for fewer clauses
           }
-          if (min == NO_MORE_DOCS) {
+          Arrays.sort(positions, 0, live);
+          int min = positions[0];
+          int bound = positions[need - 1];
+          if (bound == NO_MORE_DOCS) {
             return doc = NO_MORE_DOCS;
           }
-          int count = 0;
-          for (DocIdSetIterator it : iterators) {
-            if (it != null && it.docID() == min) {
+          if (bound == min) {
+            int count = need;
+            while (count < live && positions[count] == min) {
               count++;
             }
-          }
-          if (count >= need) {
             held = count;
             return doc = min;
           }
-          candidate = min + 1;
+          candidate = bound;
         }
       }
 
