@@ -21,7 +21,7 @@ __all__ = ["write_bag", "check_target", "caption_rows", "CSV_COLUMNS", "CATALOGU
 CATALOGUE_NAME = "catalogue.pdf"
 CSV_COLUMNS = ("position", "section", "item_id", "title", "kind", "access", "source", "file",
                "sha256", "page", "crop", *(f"caption_{lang}" for lang in LANGUAGES), "note",
-               "date", "period", "places", "scale", "creator")
+               "date", "period", "places", "scale", "creator", "clip")  # new columns go last
 
 
 def _file_name(source: str | None, sha256: str, taken: set[str]) -> str:
@@ -72,7 +72,9 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
             flat = {k: v for k, v in row.items() if k in CSV_COLUMNS}
             flat.update({f"caption_{lang}": text for lang, text in row["captions"].items()})
             flat["places"] = ";".join(row["places"])
-            flat["crop"] = ",".join(f"{v:g}" for v in row["crop"]) if row["crop"] else ""
+            # The crop's box; the clip's start,end in seconds of the whole original (uncut).
+            for key in ("crop", "clip"):
+                flat[key] = ",".join(f"{v:g}" for v in row[key]) if row[key] else ""
             writer.writerow(csv_row(flat))
 
 

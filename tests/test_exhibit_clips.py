@@ -4,6 +4,7 @@ public page, and printed in the catalogue as a poster frame with the time range 
 Real ffmpeg, real SQLite, real PyMuPDF."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -225,5 +226,44 @@ def test_the_evidence_pack_carries_the_whole_original_and_the_clip(home, tmp_pat
     document = json.loads((tmp_path / "bag" / "data" / "captions.json").read_text("utf-8"))
     (row,) = document["items"]
     assert row["clip"] == [1.0, 4.0] and row["file"] == "originals/phim.mp4"
+    with open(tmp_path / "bag" / "data" / "captions.csv", encoding="utf-8-sig", newline="") as fh:
+        (line,) = csv.DictReader(fh)
+    assert line["clip"] == "1,4" and line["file"] == "originals/phim.mp4"
     original = (tmp_path / "bag" / "data" / row["file"]).read_bytes()
     assert hashlib.sha256(original).hexdigest() == sha, "the whole film, not the clip"
+
+
+def test_the_iiif_manifest_plays_the_clip_and_the_whole_film(home):
+    """GIVEN a published exhibition with a film twice, once as a clip WHEN its IIIF manifest is
+    read anonymously THEN each is a time-based canvas (Presentation 3.0, duration) painted by
+    the access copy, the clip as its media fragment, with a poster frame that loads."""
+    import jsonschema
+    from iiif_prezi3 import Manifest
+
+    from tests.conftest import FIXTURES
+
+    with _catalog(home) as catalog:
+        slug = _exhibition(catalog)
+        clip = exhibits.add_item(catalog, slug, "phim.mp4", captions={"vi": "Đoạn mở đầu"},
+                                 clip=("0:01", "0:04"), actor="cora")
+        exhibits.add_item(catalog, slug, "phim.mp4", actor="cora")
+        exhibits.publish(catalog, slug, actor="cora")
+    visitor = make_app(home).test_client()
+    response = visitor.get(f"/iiif/3/exhibitions/{slug}/manifest.json")
+    assert response.status_code == 200
+    found = response.get_json()
+    schema = json.loads((FIXTURES / "iiif-presentation-3.schema.json").read_text("utf-8"))
+    jsonschema.validate(found, schema)
+    Manifest(**found)
+    cut, whole = found["items"]
+    assert cut["label"] == {"vi": ["Đoạn mở đầu"]} and cut["duration"] == 3.0
+    assert (cut["width"], cut["height"]) == (160, 120)
+    body = cut["items"][0]["items"][0]["body"]
+    assert body["id"].endswith(f"/items/{clip.item_id}/access#t=1,4")
+    assert (body["type"], body["format"], body["duration"]) == ("Video", "video/mp4", 3.0)
+    assert whole["duration"] == pytest.approx(6.0, abs=0.3)
+    assert whole["items"][0]["items"][0]["body"]["id"].endswith(f"/items/{clip.item_id}/access")
+    assert "thumbnail" not in found, "a poster frame is no Image API thumbnail"
+    for canvas in (cut, whole):
+        poster = visitor.get(canvas["thumbnail"][0]["id"].split("localhost", 1)[-1])
+        assert poster.status_code == 200 and poster.mimetype == "image/jpeg"

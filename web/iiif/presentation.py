@@ -1,4 +1,5 @@
-"""IIIF Presentation API 3.0: a manifest per item with pages, and per published exhibition.
+"""IIIF Presentation API 3.0: a manifest per item with pages, and per published exhibition
+(its films and recordings as time-based canvases).
 
 Written by hand as plain dicts, which read as the specification's own examples do; iiif-prezi3
 (its pydantic models) serves the tests as a loader only: as a run-time dependency it would pin
@@ -9,6 +10,7 @@ in the item's own first language.
 from __future__ import annotations
 
 import math
+from urllib.parse import urljoin
 
 from flask import abort, current_app, request, url_for
 from flask_babel import force_locale
@@ -18,8 +20,11 @@ import exhibits
 from archive.errors import NotFound
 from archive.models import Item
 from archive.pyramids import page_size
+from ingest.media_derivatives import ACCESS_FORMATS
 
+from ..exhibits_public import poster_url, timed
 from ..labels import FIELD_LABELS, KIND_LABELS
+from ..media import av_kind
 from ..resources import audience, get_catalog, settings, visible_item
 from . import bp
 from .image import image_service, original_with_pages, public_headers
@@ -167,7 +172,8 @@ def exhibition_manifest(slug: str) -> dict | None:
     base = url_for("iiif.exhibition", slug=slug, _external=True).rsplit("/", 1)[0]
     canvases = []
     for found in exhibits.exhibits_of(catalog, exhibition, audience=audience()):
-        canvas = _entry_canvas(base, found)
+        canvas = (_timed_canvas(base, exhibition, found) if timed(found)
+                  else _entry_canvas(base, found))
         if canvas is not None:
             canvases.append(canvas)
     manifest = {
@@ -181,9 +187,50 @@ def exhibition_manifest(slug: str) -> dict | None:
     }
     if intros := {lang: [text] for lang, text in exhibition.intros.items() if text}:
         manifest["summary"] = intros
-    if canvases:
-        manifest["thumbnail"] = canvases[0]["thumbnail"]
+    # The manifest's thumbnail comes through the Image API: a film's poster frame has none.
+    pictured = [c for c in canvases if "duration" not in c]
+    if pictured:
+        manifest["thumbnail"] = pictured[0]["thumbnail"]
     return manifest
+
+
+def _entry_label(entry, item: Item) -> dict[str, list[str]]:
+    """An entry's captions as its canvas's label; the item's title without any."""
+    return ({lang: [text] for lang, text in entry.captions.items() if text}
+            or _value(item, item.title or item.id))
+
+
+def _timed_canvas(base: str, exhibition, found) -> dict:
+    """A film's or recording's entry: a canvas as long as its clip (or the whole), painted
+    by the web access copy cut to that range with a media fragment (``#t=start,end``), as the
+    exhibition's own page plays it."""
+    entry, item = found.entry, found.item
+    start, end = entry.clip or (0.0, float(item.media["duration"]))
+    kind = av_kind(item)
+    source = url_for("media.access", item_id=item.id, _external=True)
+    if entry.clip:
+        source += f"#t={start:g},{end:g}"
+    length = round(end - start, 3)
+    canvas_id = f"{base}/canvas/entry-{entry.id}"
+    body = {"id": source, "type": "Video" if kind == "video" else "Sound",
+            "format": ACCESS_FORMATS[kind][1], "duration": length}
+    canvas = {"id": canvas_id, "type": "Canvas",
+              "label": _entry_label(entry, item), "duration": length}
+    picture = (item.media.get("video") or [{}])[0]
+    if kind == "video" and picture.get("width") and picture.get("height"):
+        size = {"width": int(picture["width"]), "height": int(picture["height"])}
+        canvas.update(size)
+        body.update(size)
+    canvas["items"] = [{
+        "id": f"{canvas_id}/page", "type": "AnnotationPage",
+        "items": [{"id": f"{canvas_id}/page/media", "type": "Annotation",
+                   "motivation": "painting", "body": body, "target": canvas_id}],
+    }]
+    poster = poster_url(exhibition, found)
+    if poster:
+        canvas["thumbnail"] = [{"id": urljoin(request.url_root, poster), "type": "Image",
+                                "format": "image/jpeg"}]
+    return canvas
 
 
 def _entry_canvas(base: str, found) -> dict | None:
@@ -194,8 +241,7 @@ def _entry_canvas(base: str, found) -> dict | None:
     size = page_size(settings(), original, page)
     if size is None:
         return None
-    label = ({lang: [text] for lang, text in entry.captions.items() if text}
-             or _value(item, item.title or item.id))
+    label = _entry_label(entry, item)
     canvas = _canvas(base, item.id, page, size, label)
     canvas["id"] = canvas_id = f"{base}/canvas/entry-{entry.id}"
     painting = canvas["items"][0]
