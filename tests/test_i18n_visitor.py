@@ -136,6 +136,22 @@ def test_quarantine_codes_and_reasons_are_translated(web_app):
     assert '<span class="badge">corrupt</span>' not in page
 
 
+@pytest.mark.parametrize("lang, reason, said_as", [
+    ("vi", "trong.pdf: empty file (0 bytes)", "trong.pdf: tệp rỗng (0 byte)"),
+    ("zh", "phim.mp4: truncated: its header states 4096 bytes, the file has 512",
+     "phim.mp4: 文件不完整：文件头标明 4096 字节，实际只有 512"),
+    ("vi", "anh.png: damaged image: its pixels could not be decoded (broken data stream)",
+     "anh.png: ảnh bị hỏng: không giải mã được các điểm ảnh (broken data stream)"),
+    ("en", "trong.pdf: empty file (0 bytes)", "trong.pdf: empty file (0 bytes)"),
+])
+def test_a_known_reason_is_said_in_the_readers_language(web_app, lang, reason, said_as):
+    from web.staff_quarantine import said
+    with web_app.test_request_context(f"/staff/quarantine?lang={lang}"):
+        assert said(reason) == (said_as, lang)
+        assert said("x.bin: something no clerk has met before") == (
+            "x.bin: something no clerk has met before", "en")
+
+
 def test_the_reasons_the_quarantine_page_translates_are_still_what_ingest_writes():
     # The page matches ingest's English messages; a reworded one would silently stay English.
     import re

@@ -75,25 +75,38 @@ CODES = {
 # The commonest reasons and warnings ingest writes (ingest/registry.py, extractors/*,
 # item_builder.py), found anywhere in the text (it starts with the file's name): said in the
 # interface language. Any other text stays as ingest wrote it, marked as English.
-_SAID = (
+# Those with values in them, as (pattern, msgid):
+_PATTERNED = (
     (r"not a file type the archive can read \((?P<mime>[^)]*)\)",
      N_("not a file type the archive can read (%(mime)s)")),
-    (r"encrypted PDF, password required", N_("encrypted PDF, password required")),
-    (r"PDF could not be opened: its structure is unreadable",
-     N_("PDF could not be opened: its structure is unreadable")),
-    (r"PDF has no pages", N_("PDF has no pages")),
-    (r"damaged image: its header could not be read",
-     N_("damaged image: its header could not be read")),
-    (r"damaged DOCX: not a readable zip archive", N_("damaged DOCX: not a readable zip archive")),
     (r"file too large: (?P<size>\d+) MiB, over the limit of (?P<limit>\d+) MiB",
      N_("file too large: %(size)s MiB, over the limit of %(limit)s MiB")),
-    (r"holds no picture or sound that ffprobe can read",
-     N_("holds no picture or sound that ffprobe can read")),
     (r"content and name disagree: the name ends in (?P<ext>\S+) but the content is (?P<mime>\S+); "
      r"archived as what the content is",
      N_("content and name disagree: the name ends in %(ext)s but the content is %(mime)s; "
         "archived as what the content is")),
+    (r"truncated: its header states (?P<stated>\d+) bytes, the file has (?P<actual>\d+)",
+     N_("truncated: its header states %(stated)s bytes, the file has %(actual)s")),
 )
+# and those found as they are written:
+_LITERAL = (
+    N_("encrypted PDF, password required"),
+    N_("PDF could not be opened: its structure is unreadable"),
+    N_("PDF has no pages"),
+    N_("damaged image: its header could not be read"),
+    N_("damaged image: its pixels could not be decoded"),
+    N_("damaged DOCX: not a readable zip archive"),
+    N_("damaged DOCX: the document has no body"),
+    N_("holds no picture or sound that ffprobe can read"),
+    N_("ffprobe finds no duration: the file is truncated or is not media"),
+    N_("a picture or sound stream uses a codec ffmpeg cannot decode"),
+    N_("empty file (0 bytes)"),
+    N_("not UTF-8 text (save the spreadsheet as CSV UTF-8)"),
+    N_("a tar archive without a VIDEO_TS folder (not a video DVD)"),
+    N_("the DVD's video files overlap: the image is damaged"),
+    N_("Tesseract could not read the page image"),
+)
+_SAID = _PATTERNED + tuple((re.escape(msgid), msgid) for msgid in _LITERAL)
 _SAID_RE = [(re.compile(pattern), msgid) for pattern, msgid in _SAID]
 
 
