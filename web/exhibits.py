@@ -26,7 +26,8 @@ from search.access import may_see
 from .derivatives import renderable
 from .exhibits_export import FORMATS, ExportBusy, run_export
 from .exhibits_forms import caption_form, entry_form, exhibition_form, parse_crop, slug_from
-from .exhibits_public import in_language, picture_url, poster_url, render_exhibition
+from .exhibits_public import (clip_source, in_language, picture_url, poster_url,
+                              render_exhibition)
 from .media import av_kind
 from .readers import current_reader
 from .resources import audience, get_catalog, get_engine, settings
@@ -469,6 +470,7 @@ def entry(slug: str, entry_id: int):
             number=index + 1, languages=exhibits.languages_of(exhibition), paged=paged,
             page_count=page_count, picture_url=picture_url, renderable=renderable, timed=timed,
             clip_range=clip_range, clock=clock, av_kind=av_kind, poster_url=poster_url,
+            clip_source=clip_source,
             sections=[s.name for s in exhibition.sections], in_language=in_language), status
 
     if not form.validate_on_submit():

@@ -19,14 +19,14 @@ from archive.errors import ArchiveError, NotFound
 from archive.store import ObjectStore
 from exhibits import Exhibit, Exhibition
 from exhibits.clips import clip_poster, clip_range
-from ingest.media_derivatives import media_input
+from ingest.media_derivatives import ACCESS_FORMATS, media_input
 
 from .derivatives import page_image, renderable
 from .media import av_kind, player_context
 from .resources import audience, get_catalog, settings
 
-__all__ = ["bp", "in_language", "picture_url", "poster_url", "timed", "render_exhibition",
-           "PICTURE_SIZES"]
+__all__ = ["bp", "in_language", "picture_url", "poster_url", "clip_source", "timed",
+           "render_exhibition", "PICTURE_SIZES"]
 
 bp = Blueprint("exhibitions", __name__, url_prefix="/exhibitions")
 
@@ -87,6 +87,17 @@ def timed(exhibit: Exhibit) -> bool:
     return bool(exhibit.original and exhibit.item and exhibit.item.media.get("duration"))
 
 
+def clip_source(exhibit: Exhibit, *, external: bool = False) -> tuple[str, str]:
+    """A timed entry's web access copy and its media type, cut to the clip with a media
+    fragment (``#t=start,end``): what its page, its editor and its IIIF canvas all play."""
+    kind = av_kind(exhibit.item)
+    url = url_for("media.access", item_id=exhibit.item.id, _external=external)
+    if exhibit.entry.clip:
+        start, end = exhibit.entry.clip
+        url += f"#t={start:g},{end:g}"
+    return url, ACCESS_FORMATS[kind][1]
+
+
 def poster_url(exhibition: Exhibition, exhibit: Exhibit) -> str | None:
     """A clip's poster frame (from inside the clip); the film's own without a clip."""
     if not timed(exhibit) or av_kind(exhibit.item) != "video":
@@ -106,6 +117,7 @@ def render_exhibition(exhibition: Exhibition, shown: list[Exhibit], *, preview: 
         count=len(shown), text_lang=text_lang, in_language=in_language, preview=preview,
         hidden=hidden, picture_url=picture_url, zoomable=_ZOOMABLE, renderable=renderable,
         text_languages=exhibits.languages_of(exhibition), timed=timed, poster_url=poster_url,
+        clip_source=clip_source,
         player_context=player_context, clip_range=clip_range, av_kind=av_kind)
 
 

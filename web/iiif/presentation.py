@@ -20,9 +20,8 @@ import exhibits
 from archive.errors import NotFound
 from archive.models import Item
 from archive.pyramids import page_size
-from ingest.media_derivatives import ACCESS_FORMATS
 
-from ..exhibits_public import poster_url, timed
+from ..exhibits_public import clip_source, poster_url, timed
 from ..labels import FIELD_LABELS, KIND_LABELS
 from ..media import av_kind
 from ..resources import audience, get_catalog, settings, visible_item
@@ -207,13 +206,11 @@ def _timed_canvas(base: str, exhibition, found) -> dict:
     entry, item = found.entry, found.item
     start, end = entry.clip or (0.0, float(item.media["duration"]))
     kind = av_kind(item)
-    source = url_for("media.access", item_id=item.id, _external=True)
-    if entry.clip:
-        source += f"#t={start:g},{end:g}"
+    source, media_type = clip_source(found, external=True)
     length = round(end - start, 3)
     canvas_id = f"{base}/canvas/entry-{entry.id}"
     body = {"id": source, "type": "Video" if kind == "video" else "Sound",
-            "format": ACCESS_FORMATS[kind][1], "duration": length}
+            "format": media_type, "duration": length}
     canvas = {"id": canvas_id, "type": "Canvas",
               "label": _entry_label(entry, item), "duration": length}
     picture = (item.media.get("video") or [{}])[0]
